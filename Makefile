@@ -1,0 +1,52 @@
+# enhance5k: `make run` and `make test` are all the set-up a fresh machine needs.
+# Each creates/updates the project virtual environment (.venv) and installs the package
+# in editable mode with its extras (dev, bench) before doing its job.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+DATA ?= $(or $(ENHANCE5K_DATA),../shared/data)
+PHOTO ?= $(DATA)/photos/plasma_Path_2560x1600.jpg
+TARGET ?= 5k
+OUT ?= out
+
+.PHONY: run test setup sync-check nbtest pytest clean
+
+$(VENV)/.installed: settings.ini setup.py constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -U pip setuptools wheel
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev,bench]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+## the main job: a shared photo to 5K
+run: setup
+	$(BIN)/enhance5k enhance "$(PHOTO)" -o $(OUT) --target $(TARGET) --overwrite
+
+## all the tests: notebooks and package in sync, notebook tests, pytest
+test: setup sync-check nbtest pytest
+
+SYNCED = find enhance5k nbs -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.ipynb_checkpoints/*' -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum
+
+sync-check: setup
+	@$(SYNCED) > .sync.before
+	@$(BIN)/nbdev_export
+	@$(BIN)/nbdev_clean
+	@$(SYNCED) > .sync.after
+	@if ! cmp -s .sync.before .sync.after; then \
+	  echo "OUT OF SYNC: nbdev_export / nbdev_clean changed these files (the notebooks are the source: run nbdev_export && nbdev_clean, review, commit):"; \
+	  diff .sync.before .sync.after | awk '/^[<>]/{print "  " $$3}' | sort -u; \
+	  rm -f .sync.before .sync.after; exit 1; fi
+	@rm -f .sync.before .sync.after
+	@echo "sync-check: notebooks, enhance5k/ and clean notebooks agree"
+
+nbtest: setup
+	$(BIN)/nbdev_test --n_workers 2
+
+pytest: setup
+	$(BIN)/pytest tests/ -q
+
+clean:
+	rm -rf $(OUT) _docs _proc .pytest_cache .hypothesis

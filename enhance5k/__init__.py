@@ -1,0 +1,23 @@
+__version__ = "0.0.1"
+"""enhance5k: take photos to 5K with learned super-resolution, measure every result, learn from ratings.
+
+The public API is loaded lazily (PEP 562), so `import enhance5k` stays fast and imports
+neither torch's heavy companions nor lightning, wandb or ipywidgets.
+"""
+import importlib as _importlib
+
+_LAZY = {
+    'Enhance5kError': 'core', 'InvalidImageError': 'core', 'ImageTooLargeError': 'core',
+    'UnsupportedFormatError': 'core', 'MissingWeightsError': 'core', 'FeedbackError': 'core',
+    'OutputError': 'core', 'ConfigError': 'core', 'settings': 'core', 'get_device': 'core',
+    'read_image': 'io', 'write_image': 'io', 'Image': 'io',
+    'imresize': 'ops', 'rgb_to_y': 'ops',
+    'enhance': 'enhance', 'EnhanceResult': 'enhance', 'target_size': 'enhance',
+}
+
+def __getattr__(name):
+    mod = _LAZY.get(name)
+    if mod is None: raise AttributeError(f"module 'enhance5k' has no attribute {name!r}")
+    return getattr(_importlib.import_module(f'enhance5k.{mod}'), name)
+
+def __dir__(): return sorted(list(globals()) + list(_LAZY))

@@ -1,0 +1,26 @@
+import io, os, struct, zlib
+import numpy as np
+import pytest
+from PIL import Image as PILImage
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch):
+    "Every test gets its own ENHANCE5K_HOME and offline W&B."
+    monkeypatch.setenv('ENHANCE5K_HOME', str(tmp_path/'home'))
+    monkeypatch.setenv('WANDB_MODE', 'offline')
+    monkeypatch.setenv('WANDB_DIR', str(tmp_path/'wandb'))
+
+def shared(name=''):
+    "A shared data folder, or skip the test with the reason."
+    from enhance5k.core import data_dir, data_missing_reason
+    d = data_dir(name)
+    if d is None: pytest.skip(data_missing_reason(name))
+    return d
+
+def png_chunk(tag, data):
+    return struct.pack('>I', len(data)) + tag + data + struct.pack('>I', zlib.crc32(tag + data) & 0xffffffff)
+
+def fake_icc():
+    "A real sRGB ICC profile from Pillow's ImageCms."
+    from PIL import ImageCms
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB')).tobytes()
