@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 DATA ?= $(or $(ENHANCE5K_DATA),../shared/data)
 PHOTO ?= $(DATA)/photos/plasma_Path_2560x1600.jpg
 TARGET ?= 5k
+MODEL ?= fast-x4
 OUT ?= out
 
 .PHONY: run test setup sync-check nbtest pytest clean
@@ -23,7 +24,7 @@ setup: $(VENV)/.installed
 
 ## the main job: a shared photo to 5K
 run: setup
-	$(BIN)/enhance5k enhance "$(PHOTO)" -o $(OUT) --target $(TARGET) --overwrite
+	$(BIN)/enhance5k enhance "$(PHOTO)" -o $(OUT) --target $(TARGET) --model $(MODEL) --overwrite
 
 ## all the tests: notebooks and package in sync, notebook tests, pytest
 test: setup sync-check nbtest pytest

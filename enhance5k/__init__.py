@@ -12,7 +12,10 @@ _LAZY = {
     'OutputError': 'core', 'ConfigError': 'core', 'settings': 'core', 'get_device': 'core',
     'read_image': 'io', 'write_image': 'io', 'Image': 'io',
     'imresize': 'ops', 'rgb_to_y': 'ops',
-    'enhance': 'enhance', 'EnhanceResult': 'enhance', 'target_size': 'enhance',
+    'assess': 'metrics', 'QualityReport': 'metrics',
+    'load_model': 'models', 'list_models': 'models', 'SRNet': 'models', 'PRESETS': 'models',
+    'enhance': 'enhance', 'EnhanceResult': 'enhance', 'target_size': 'enhance', 'enhance_many': 'enhance',
+    'available_models': 'enhance', 'train_preset': 'train',
 }
 
 def __getattr__(name):
