@@ -91,7 +91,7 @@ def real_world(keys, images):
             sr = from_u8(run(lr)); bic = from_u8(bicubic(4)(lr))
             rows.append([psnr(sr, hr, crop=4, y_channel=True).item(), ssim(sr, hr, crop=4, y_channel=True).item(), gmsd(sr, hr).item(),
                          detail_recovery(sr, hr, bic).item(), noise_sigma(sr).item() * 255, (edge_sharpness(sr) / edge_sharpness(hr)).item()])
-        m = np.mean(rows, 0)
+        m = [float(v) for v in np.mean(rows, 0)]
         out[key] = dict(psnr=round(m[0], 3), ssim=round(m[1], 4), gmsd=round(m[2], 4), detail_recovery=round(m[3], 4),
                         noise_sigma_255=round(m[4], 2), sharpness_vs_hr=round(m[5], 3))
     return out
@@ -131,7 +131,12 @@ def rss_main(key, target, threads, frame):
     else:
         import cv2; cv2.setNumThreads(threads)
         out = method(key)(a, 4); size = out.shape[1::-1]
-    print(json.dumps({'key': key, 'target': target, 'size': list(size), 'peak_rss_mib': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+    print(json.dumps({'key': key, 'target': target, 'size': list(size), 'peak_rss_mib': peak_rss_mib()}))
+
+def peak_rss_mib():
+    "This process's peak RSS: VmHWM (ru_maxrss would carry the parent's peak over fork)."
+    try: return round(int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 1)
+    except (OSError, IndexError): return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 # --- the run --------------------------------------------------------------------------------------------------
 def machine(threads):

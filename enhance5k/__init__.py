@@ -24,3 +24,13 @@ def __getattr__(name):
     return getattr(_importlib.import_module(f'enhance5k.{mod}'), name)
 
 def __dir__(): return sorted(list(globals()) + list(_LAZY))
+
+import sys as _sys, types as _types
+
+class _Package(_types.ModuleType):
+    "Keeps `enhance5k.enhance` the function: importing the submodule of the same name would replace it."
+    def __setattr__(self, name, value):
+        if name == 'enhance' and isinstance(value, _types.ModuleType): return
+        super().__setattr__(name, value)
+
+_sys.modules[__name__].__class__ = _Package

@@ -11,3 +11,9 @@ def test_public_api_resolves_lazily():
     import enhance5k as e5k
     assert issubclass(e5k.InvalidImageError, e5k.Enhance5kError)
     assert callable(e5k.read_image) and callable(e5k.enhance)
+
+def test_enhance_stays_the_function_after_importing_its_module():
+    import enhance5k.enhance  # the submodule of the same name
+    import enhance5k as e5k
+    from enhance5k.enhance import render
+    assert callable(e5k.enhance) and e5k.enhance.__module__ == 'enhance5k.enhance' and callable(render)

@@ -60,6 +60,7 @@ def test_planning():
     assert plan_passes((320, 180), (5120, 2880), 'fast-x4') == ['fast-x4', 'fast-x4']
     assert plan_passes((2560, 1440), (5120, 2880), 'fast-x2') == ['fast-x2']
     assert plan_passes((5120, 2880), (3840, 2160), 'fast-x4') == []
+    assert plan_passes((1280, 720), (7680, 4320), 'fast-x4') == ['fast-x4']
     assert plan_passes((100, 100), (200, 200), 'bicubic') == []
 
 def test_alpha_and_16_bit_through_the_model():
