@@ -8,7 +8,7 @@ noise 5/255, JPEG 75). Prints Markdown tables and writes JSON.
 
     python bench/sr_bench.py [--quick] [--json PATH] [--update-cards]      (or: enhance5k bench ...)
 """
-import argparse, json, os, platform, resource, statistics, subprocess, sys, time
+import argparse, json, os, platform, statistics, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -31,13 +31,11 @@ def from_u8(a): return torch.from_numpy(np.ascontiguousarray(a)).permute(2, 0, 1
 def ours(name, scale):
     "A shipped model through the pipeline's strip renderer (what `enhance` runs)."
     from enhance5k.models import load_model
-    from enhance5k.enhance import render
-    m = load_model(name, device='cpu')
+    from enhance5k.enhance import render, plan_passes
     def run(a, s=scale):
         x = torch.from_numpy(a).permute(2, 0, 1)[None]  # uint8, as `enhance` passes 8-bit images
-        models, up = [m], m.scale
-        while up < s: models.append(m); up *= m.scale
-        return render(x, (a.shape[1] * s, a.shape[0] * s), models)
+        size = (a.shape[1] * s, a.shape[0] * s)
+        return render(x, size, [load_model(p, device='cpu') for p in plan_passes(a.shape[1::-1], size, name)])
     return run
 
 def bicubic(scale):
@@ -131,12 +129,8 @@ def rss_main(key, target, threads, frame):
     else:
         import cv2; cv2.setNumThreads(threads)
         out = method(key)(a, 4); size = out.shape[1::-1]
-    print(json.dumps({'key': key, 'target': target, 'size': list(size), 'peak_rss_mib': peak_rss_mib()}))
-
-def peak_rss_mib():
-    "This process's peak RSS: VmHWM (ru_maxrss would carry the parent's peak over fork)."
-    try: return round(int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024, 1)
-    except (OSError, IndexError): return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    from enhance5k.metrics import peak_rss_mb  # VmHWM: a fresh process's own peak
+    print(json.dumps({'key': key, 'target': target, 'size': list(size), 'peak_rss_mib': round(peak_rss_mb(), 1)}))
 
 # --- the run --------------------------------------------------------------------------------------------------
 def machine(threads):

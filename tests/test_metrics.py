@@ -113,3 +113,11 @@ def test_cli_metrics_json(tmp_path):
                        capture_output=True, text=True, env={'TORCH_HOME': str(tmp_path), 'PATH': '/usr/bin:/bin'})
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout); assert d['image_quality']['psnr'] < 20 and 'lpips' in d['unavailable']
+
+def test_peak_rss_is_the_processes_own_not_its_parents():
+    import subprocess, sys
+    ballast = bytearray(1500 * 2**20); ballast[::4096] = b'x' * len(ballast[::4096])  # touch 1.5 GiB
+    out = subprocess.run([sys.executable, '-c', 'from enhance5k.metrics import peak_rss_mb; print(peak_rss_mb())'],
+                         capture_output=True, text=True, check=True).stdout
+    assert float(out) < 1200, f"child reported {out.strip()} MiB: its parent's peak leaked in"
+    del ballast
