@@ -9,13 +9,14 @@ import importlib as _importlib
 _LAZY = {
     'Enhance5kError': 'core', 'InvalidImageError': 'core', 'ImageTooLargeError': 'core',
     'UnsupportedFormatError': 'core', 'MissingWeightsError': 'core', 'FeedbackError': 'core',
-    'OutputError': 'core', 'ConfigError': 'core', 'settings': 'core', 'get_device': 'core',
+    'OutputError': 'core', 'ConfigError': 'core', 'ParamError': 'core', 'PipelineError': 'core', 'settings': 'core', 'get_device': 'core',
     'read_image': 'io', 'write_image': 'io', 'Image': 'io',
     'imresize': 'ops', 'rgb_to_y': 'ops',
     'assess': 'metrics', 'QualityReport': 'metrics',
     'load_model': 'models', 'list_models': 'models', 'SRNet': 'models', 'PRESETS': 'models',
     'enhance': 'enhance', 'EnhanceResult': 'enhance', 'target_size': 'enhance', 'enhance_many': 'enhance',
-    'available_models': 'enhance', 'train_preset': 'train',
+    'available_models': 'enhance', 'EnhancePlan': 'enhance', 'train_preset': 'train',
+    'EnhanceParams': 'adjust', 'auto_params': 'adjust',
 }
 
 def __getattr__(name):
