@@ -6,6 +6,7 @@ import numpy as np
 from enhance5k.io import read_image, to_tensor
 from enhance5k.ops import imresize, quantize, rgb_to_y
 from enhance5k.metrics import *
+from enhance5k.metrics import PSNR, SSIM, DeltaE, GMSD  # built on first access (PEP 562)
 from conftest import shared
 
 def load(folder, n=None):
