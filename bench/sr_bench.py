@@ -147,8 +147,10 @@ def main(argv=None):
     p.add_argument('--update-cards', action='store_true', help='write the measured figures into weights/*.json')
     p.add_argument('--rss', help=argparse.SUPPRESS); p.add_argument('--target', default='5k', help=argparse.SUPPRESS)
     p.add_argument('--frame', help=argparse.SUPPRESS)
+    p.add_argument('--rss-only', action='store_true', help="re-measure only the pipeline's peak RSS (5K, 8K) into the existing --json")
     a = p.parse_args(argv)
     if a.rss: return rss_main(a.rss, a.target, a.threads, a.frame)
+    if a.rss_only: return rss_only(a)
     from enhance5k.core import data_dir, data_missing_reason
     from enhance5k.models import list_models
     for need in ('Set5', 'Set14', 'peers_opencv', 'photos'):
@@ -171,17 +173,38 @@ def main(argv=None):
     mem = {}; import tempfile
     from enhance5k.io import Image, write_image
     fpath = Path(tempfile.mkdtemp()) / 'frame720p.png'; write_image(Image(frame), fpath)
-    peers_rss = ['ESPCN-x4'] if a.quick else ['bicubic-x4', 'ESPCN-x4', 'FSRCNN-x4', 'LapSRN-x4']
-    for key in peers_rss + [f'pipeline:{k}' for k in shipped if k.endswith('x4')]:
-        for target in (['5k', '8k'] if key.startswith('pipeline') else ['5k']):
-            r = rss_child(key, target, a.threads, fpath); mem[f'{key}@{target}'] = r['peak_rss_mib']
-            print('rss', key, target, r, flush=True)
+    for key in (['ESPCN-x4'] if a.quick else ['bicubic-x4', 'ESPCN-x4', 'FSRCNN-x4', 'LapSRN-x4']):
+        r = rss_child(key, '5k', a.threads, fpath); mem[f'{key}@5k'] = r['peak_rss_mib']; print('rss', key, '5k', r, flush=True)
+    mem |= pipeline_rss(shipped, a.threads, frame)
     rw = real_world(['bicubic-x4'] + [k for k in ('fast-x4', 'photo-x4') if k in shipped], sets.get('Set14') or sets['Set5'])
     res = {'machine': machine(a.threads), 'date': time.strftime('%Y-%m-%d'), 'quick': a.quick, 'repeat': repeat,
            'protocol': 'PAPER_TABLES.md: modcrop, MATLAB bicubic LR, 8-bit, Y channel, border = scale',
            'time': 'median wall time, 8-bit RGB 1280x720 -> 5120x2880 (x2 methods: two passes)',
            'results': rows, 'peak_rss_mib': mem, 'real_world_set14': rw,
            'real_world_pipeline': 'enhance5k.ops.degrade: Gaussian blur 1.2 px, MATLAB bicubic 1/4, Gaussian noise 5/255 (seed 0), JPEG 75, 8-bit'}
+    Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
+    print(to_markdown(res))
+    if a.update_cards: update_cards(res)
+    return 0
+
+def pipeline_rss(shipped, threads, frame)->dict:
+    "Peak RSS of `enhance` 720p -> 5K and 8K for each shipped x4 model, each in a fresh process."
+    import tempfile
+    from enhance5k.io import Image, write_image
+    fpath = Path(tempfile.mkdtemp()) / 'frame720p.png'; write_image(Image(frame), fpath); mem = {}
+    for k in shipped:
+        if not k.endswith('x4'): continue
+        for target in ('5k', '8k'):
+            r = rss_child(f'pipeline:{k}', target, threads, fpath); mem[f'pipeline:{k}@{target}'] = r['peak_rss_mib']
+            print('rss', k, target, r, flush=True)
+    return mem
+
+def rss_only(a):
+    "Update the pipeline entries of an existing results file (and the cards with --update-cards)."
+    from enhance5k.models import list_models
+    res = json.loads(Path(a.json).read_text())
+    res['peak_rss_mib'].update(pipeline_rss(sorted(list_models()), a.threads, test_frame()))
+    res['peak_rss_remeasured'] = {'machine': machine(a.threads), 'date': time.strftime('%Y-%m-%d'), 'what': 'pipeline:* entries (--rss-only)'}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
     print(to_markdown(res))
     if a.update_cards: update_cards(res)

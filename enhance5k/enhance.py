@@ -220,10 +220,19 @@ def analyse(x:torch.Tensor, # the input (1,3,H,W) in [0,1]
                 'laplacian_energy_view': round(float(M.laplacian_energy(v)), 8), 'colour_cast_deg': round(float(M.colour_cast(v)), 3),
                 'brightness': round(float(M.brightness(v)), 4)}
 
-# %% ../nbs/06_enhance.ipynb #365fee92
+# %% ../nbs/06_enhance.ipynb #dd4629d7
 def _float(t:torch.Tensor)->torch.Tensor:
     "uint8/uint16 pixels as float in [0, 1]; float as it is."
     return t if t.is_floating_point() else t.float().div_(255 if t.dtype == torch.uint8 else 65535)
+
+def _box(t:torch.Tensor, k:int, rows:int)->torch.Tensor:
+    "k×k box average of `t` as float, `rows` (a multiple of k) at a time through one reused buffer."
+    H = t.shape[-2] - t.shape[-2] % k
+    buf, out = t.new_empty((*t.shape[:2], rows, t.shape[-1]), dtype=t.dtype if t.is_floating_point() else torch.float32), []  # one buffer: a fresh float strip per step fragments the heap (+300 MB at 8K)
+    for r in range(0, H, rows):
+        b = buf[:, :, :min(rows, H - r)]; b.copy_(t[:, :, r:r + b.shape[2]])
+        out.append(F.avg_pool2d(b if t.is_floating_point() else b.div_(255 if t.dtype == torch.uint8 else 65535), k))
+    return torch.cat(out, 2)
 
 def _view(t:torch.Tensor, # image (1,C,H,W): float, uint8 or uint16 (a view of an output array is fine)
           edge:int=VIEW_EDGE, # long edge of the view
@@ -236,9 +245,7 @@ def _view(t:torch.Tensor, # image (1,C,H,W): float, uint8 or uint16 (a view of a
         s = min(1.0, edge / max(H, W)); size = (max(1, round(W * s)), max(1, round(H * s)))
     if size == (W, H): return _float(t)
     k = max(1, min(H // size[1], W // size[0]) // 2)  # box-reduce to at least twice the view size first
-    if k > 1:
-        rows = k * max(1, rows // k)
-        t = torch.cat([F.avg_pool2d(_float(t[:, :, r:min(r + rows, H - H % k)]), k) for r in range(0, H - H % k, rows)], 2)
+    if k > 1: t = _box(t, k, k * max(1, rows // k))
     return imresize(_float(t), size=(size[1], size[0])).clamp(0, 1)
 
 def _card_time(name:str)->float|None:
