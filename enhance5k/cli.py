@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'expand_inputs', 'output_path', 'cmd_enhance', 'cmd_metrics', 'cmd_train', 'cmd_models', 'cmd_bench',
-           'parser', 'main']
+__all__ = ['IMAGE_SUFFIXES', 'expand_inputs', 'output_path', 'cmd_enhance', 'cmd_stats', 'cmd_feedback', 'cmd_metrics',
+           'cmd_train', 'cmd_models', 'cmd_bench', 'parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #6b3df2fc
 import argparse, sys, time
@@ -32,7 +32,7 @@ def output_path(src:Path, out:Path, target:str, fmt:str|None, single:bool)->Path
     ext = '.' + (fmt or 'png').lower().replace('jpeg', 'jpg').replace('tiff', 'tif')
     return out/f"{src.stem}_{target.lower()}{ext}"
 
-# %% ../nbs/11_cli.ipynb #18b85884
+# %% ../nbs/11_cli.ipynb #05dea029
 def cmd_enhance(args)->int:
     "Enhance each input; go on past bad files; print a summary."
     from enhance5k.enhance import enhance, enhance_many
@@ -41,6 +41,7 @@ def cmd_enhance(args)->int:
     files = expand_inputs(args.inputs); out = Path(args.output); single = len(files) == 1
     if not args.dry_run and not (single and out.suffix.lower() in IMAGE_SUFFIXES): out.mkdir(parents=True, exist_ok=True)
     done, failed, t0 = 0, [], time.perf_counter()
+    store = _store(args) if args.store and not args.dry_run else None; session = time.strftime('cli-%Y%m%d-%H%M%S')
     kw = dict(target=args.target, model=args.model, params=params, device=args.device, tile=args.tile, progress=sys.stderr.isatty(),
               guard=not args.no_guard, report=args.report or args.dry_run, dry_run=args.dry_run)
     for f, r in enhance_many(files, **kw):
@@ -49,11 +50,37 @@ def cmd_enhance(args)->int:
             if args.dry_run: print(r.to_markdown(), flush=True); done += 1; continue
             dest = r.save(output_path(f, out, args.target, args.format, single), format=args.format, overwrite=args.overwrite)
             extra = ' + ' + ', '.join(p.name for p in r.save_report(dest, overwrite=args.overwrite)) if args.report else ''
+            if store is not None: extra += f" (stored as #{store.add_enhancement(r, before=f, output_path=dest, session=session)})"
             print(f"{r.summary()} -> {dest}{extra}", flush=True); done += 1
         except Enhance5kError as e:
             print(f"failed: {f}: {e}", file=sys.stderr, flush=True); failed.append(f)
+            if store is not None and not isinstance(e, FeedbackError): store.add_failure(f, e, args.model, args.target, params, session=session)
     print(f"done {done}, failed {len(failed)}, {time.perf_counter() - t0:.1f} s")
     return 2 if failed or not files else 0
+
+# %% ../nbs/11_cli.ipynb #e01a025e
+def _store(args):
+    from enhance5k.feedback import FeedbackStore
+    return FeedbackStore(getattr(args, 'db', None))
+
+def cmd_stats(args)->int:
+    "Print the store's performance and feedback statistics."
+    import json
+    from enhance5k.feedback import stats_markdown
+    st = _store(args).stats(since=None if args.days is None else time.time() - 86400 * args.days)
+    print(json.dumps(st, indent=1) if args.json else stats_markdown(st)); return 0
+
+def cmd_feedback(args)->int:
+    "feedback sync | export."
+    from enhance5k.feedback import sync
+    store = _store(args)
+    if args.action == 'sync':
+        r = sync(store, mode=args.mode)
+        print(f"logged {r['logged']} to W&B, {r['unsynced']} still unsynced" + (f" ({r['error']})" if r['error'] else ''))
+        return 0 if not r['unsynced'] else 2
+    if not args.dest: raise ConfigError("feedback export needs a destination folder: enhance5k feedback export DEST")
+    f = store.export_pairs(args.dest, kind=args.kind)
+    print(f"{len(f.read_text().splitlines())} pairs -> {f}"); return 0
 
 # %% ../nbs/11_cli.ipynb #1b6db4bb
 def cmd_metrics(args)->int:
@@ -91,7 +118,7 @@ def cmd_bench(args)->int:
     mod = runpy.run_path(str(script))
     return mod['main'](args.rest) or 0
 
-# %% ../nbs/11_cli.ipynb #6240db5a
+# %% ../nbs/11_cli.ipynb #71170d49
 def parser()->argparse.ArgumentParser:
     "The argument parser of the `enhance5k` command."
     p = argparse.ArgumentParser(prog='enhance5k', description='Take photos to 5K, measure the results, learn from ratings.')
@@ -109,6 +136,8 @@ def parser()->argparse.ArgumentParser:
     e.add_argument('--report', action='store_true', help='write NAME.report.json and NAME.report.md beside each output')
     e.add_argument('--dry-run', action='store_true', help='print the plan of each input (size, passes, parameters, expected time and memory); write nothing')
     e.add_argument('--no-guard', action='store_true', help='skip the colour-shift guard')
+    e.add_argument('--store', action='store_true', help='record each enhancement (and each failure) in the feedback store')
+    e.add_argument('--db', help='feedback database (default: ENHANCE5K_HOME/feedback/feedback.db)')
     e.set_defaults(func=cmd_enhance)
     m = sub.add_parser('metrics', help='quality report of IMAGE against REFERENCE')
     m.add_argument('reference', metavar='REFERENCE', help='the ground-truth image')
@@ -129,6 +158,18 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--no-wandb', action='store_true', help='log to CSV instead of W&B')
     t.set_defaults(func=cmd_train)
     sub.add_parser('models', help='list the available models').set_defaults(func=cmd_models)
+    st = sub.add_parser('stats', help='success rate, time, memory and ratings per model, and trends, from the feedback store')
+    st.add_argument('--db', help='feedback database (default: ENHANCE5K_HOME/feedback/feedback.db)')
+    st.add_argument('--days', type=float, help='only the last N days')
+    st.add_argument('--json', action='store_true', help='print JSON instead of Markdown')
+    st.set_defaults(func=cmd_stats)
+    fb = sub.add_parser('feedback', help='sync ratings to W&B, or export feedback pairs for training')
+    fb.add_argument('action', choices=['sync', 'export'], help='sync: log unsynced ratings to W&B; export: write pairs.jsonl and images to DEST')
+    fb.add_argument('dest', nargs='?', metavar='DEST', help='export folder')
+    fb.add_argument('--db', help='feedback database (default: ENHANCE5K_HOME/feedback/feedback.db)')
+    fb.add_argument('--kind', choices=['rating', 'choice'], help='export only this kind')
+    fb.add_argument('--mode', help='W&B mode for sync (default: WANDB_MODE, else offline)')
+    fb.set_defaults(func=cmd_feedback)
     b = sub.add_parser('bench', help='benchmark against bicubic and the OpenCV peers (bench/sr_bench.py)', add_help=False)
     b.add_argument('rest', nargs=argparse.REMAINDER, help='options of bench/sr_bench.py (--quick, --json PATH, --update-cards)')
     b.set_defaults(func=cmd_bench)
