@@ -17,6 +17,7 @@ _LAZY = {
     'enhance': 'enhance', 'EnhanceResult': 'enhance', 'target_size': 'enhance', 'enhance_many': 'enhance',
     'available_models': 'enhance', 'EnhancePlan': 'enhance', 'train_preset': 'train',
     'EnhanceParams': 'adjust', 'auto_params': 'adjust',
+    'FeedbackStore': 'feedback', 'compare': 'widgets', 'review': 'widgets',
 }
 
 def __getattr__(name):

@@ -479,7 +479,7 @@ class WandbSink:
         while self._q.unfinished_tasks and time.monotonic() < end: time.sleep(0.02)
         return not self._q.unfinished_tasks
 
-# %% ../nbs/07_feedback.ipynb #d50d2bdc
+# %% ../nbs/07_feedback.ipynb #a3ca13ca
 @patch
 def _handle(self:WandbSink, fid:int):
     "Log one row; mark it synced, or keep it unsynced with the reason. Never raises."
@@ -505,6 +505,10 @@ def _start(self:WandbSink):
     except BaseException as e:  # wandb raises many kinds (and pydantic errors for bad settings)
         if isinstance(e, KeyboardInterrupt): raise
         self.error = f"W&B could not start a run ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
+        try:  # a service left retrying an unreachable server would stall this process's later runs: shut it down
+            import wandb
+            if wandb.run is None: wandb.teardown()
+        except Exception: pass
 
 @patch
 def _log_one(self:WandbSink, fid:int):

@@ -59,25 +59,36 @@ def test_sigkill_mid_batch(tmp_path):
     assert len(acked) >= 150
     s2.rate(eid, 3)  # the database still takes writes
 
-def test_wandb_unreachable(tmp_path, monkeypatch):
+DOWN = """
+import os, sys, time, json
+from pathlib import Path
+from enhance5k.feedback import FeedbackStore, WandbSink
+from enhance5k.widgets import compare
+store = FeedbackStore(sys.argv[1]); eid = int(sys.argv[2])
+sink = WandbSink(store, session='down', init_timeout=3)
+c = compare(sys.argv[3], store.get(eid)['output_file'], store, eid, sink=sink)
+t = time.perf_counter(); c.rating_buttons[2].click(); dt = time.perf_counter() - t
+drained = sink.finish(timeout=120)
+print(json.dumps({'dt': dt, 'status': c.status.value, 'drained': drained, 'error': sink.error}))
+"""
+
+def test_wandb_unreachable(tmp_path):
     "W&B online but unreachable: the click returns at once, the rating is stored unsynced; sync logs it once."
-    from enhance5k.feedback import WandbSink, sync, wandb_history
-    from enhance5k.widgets import compare
+    from enhance5k.feedback import sync, wandb_history
     store, (eid,), src = _store_with_result(tmp_path)
-    monkeypatch.setenv('WANDB_MODE', 'online'); monkeypatch.setenv('WANDB_BASE_URL', 'http://127.0.0.1:9')
-    monkeypatch.setenv('WANDB_API_KEY', 'x' * 40)
-    sink = WandbSink(store, session='down', init_timeout=3)
-    c = compare(src, store.get(eid)['output_file'], store, eid, sink=sink)
-    t = time.perf_counter(); c.rating_buttons[2].click(); dt = time.perf_counter() - t
-    assert dt < 1.0, f'the click took {dt:.2f} s'
-    assert c.status.value.startswith('✓ saved') and [r['rating'] for r in store.ratings()] == [3]
-    assert sink.finish(timeout=120)
+    env = os.environ | {'PYTHONPATH': str(ROOT), 'WANDB_MODE': 'online', 'WANDB_BASE_URL': 'http://127.0.0.1:9', 'WANDB_API_KEY': 'x' * 40}
+    # its own process: W&B's service, left retrying the unreachable server, must not stall this one's later runs
+    r = subprocess.run([sys.executable, '-c', DOWN, str(store.path), str(eid), str(src)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out['dt'] < 1.0, f"the click took {out['dt']:.2f} s"
+    assert out['status'].startswith('✓ saved') and out['drained'] and 'W&B' in out['error']
+    assert [x['rating'] for x in store.ratings()] == [3]
     fid = store.ratings()[0]['id']
     assert store.unsynced() == [fid] and 'W&B' in store.feedback(fid)['sync_error']
-    monkeypatch.setenv('WANDB_MODE', 'offline')
     wdir = tmp_path / 'wb'
-    assert sync(store, dir=wdir)['logged'] == 1
-    assert sync(store, dir=wdir)['logged'] == 0 and store.unsynced() == []
+    assert sync(store, dir=wdir, mode='offline')['logged'] == 1
+    assert sync(store, dir=wdir, mode='offline')['logged'] == 0 and store.unsynced() == []
     logged = [h['feedback_id'] for run in (wdir / 'wandb').glob('offline-run-*') for h in wandb_history(run) if 'feedback_id' in h]
     assert logged == [fid]
 
