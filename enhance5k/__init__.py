@@ -18,6 +18,7 @@ _LAZY = {
     'available_models': 'enhance', 'EnhancePlan': 'enhance', 'train_preset': 'train',
     'EnhanceParams': 'adjust', 'auto_params': 'adjust',
     'FeedbackStore': 'feedback', 'compare': 'widgets', 'review': 'widgets',
+    'PreferenceLearner': 'learn', 'SimulatedRater': 'learn',
 }
 
 def __getattr__(name):

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['Compare', 'compare', 'Review', 'review', 'ProgressBar', 'progress_bar']
+__all__ = ['Compare', 'compare', 'Review', 'review', 'Tune', 'tune', 'ProgressBar', 'progress_bar']
 
 # %% ../nbs/10_widgets.ipynb #ac6a723f
 import io, time
@@ -206,6 +206,42 @@ def review(results, # EnhanceResults or store ids
           )->Review:
     "Review a batch of enhancements: previous/next, progress, running mean rating."
     return Review(results, store, **kwargs)
+
+# %% ../nbs/10_widgets.ipynb #b7231918
+class Tune(W.VBox):
+    "Rate the learner's proposals until it knows your taste; `.best()` gives the params."
+    def __init__(self, images:list, # photos to tune on (tensors, Images or paths)
+                 seed:int=0, view:int=384, # display size of the candidates
+                 **kwargs, # for PreferenceLearner
+                ):
+        from enhance5k.learn import PreferenceLearner, view_of
+        self.learner, self.view = PreferenceLearner(images, seed=seed, **kwargs), view
+        self.originals = [view_of(i, view) for i in images]
+        self.before_w, self.after_w, self.info = W.Image(), W.Image(), W.HTML()
+        self.rating_buttons = [W.Button(description=str(i), layout=W.Layout(width='44px')) for i in range(1, 6)]
+        for i, b in enumerate(self.rating_buttons, 1): b.on_click(lambda _, i=i: self.rate(i))
+        super().__init__([W.HBox([W.VBox([W.HTML('<b>original</b>'), self.before_w]), W.VBox([W.HTML('<b>proposal</b>'), self.after_w])]),
+                          W.HBox([W.HTML('rate the proposal:'), *self.rating_buttons]), self.info])
+        self._next()
+
+    def _next(self):
+        from enhance5k.adjust import apply
+        self.candidate = c = self.learner.propose()
+        big = apply(self.originals[c.index], c.params)  # the proposal at display size
+        self.before_w.value, self.after_w.value = _png(_pil(self.originals[c.index])), _png(_pil(big))
+
+    def rate(self, rating:int):
+        "Record a rating of the current proposal, show the next."
+        self.learner.record(self.candidate, rating); b = self.best()
+        moved = {k: round(v, 2) for k, v in b.to_dict().items() if v != getattr(type(b)(), k)}
+        self.info.value = f"{len(self.learner.ratings)} ratings · it would now use {moved or 'the defaults'}"
+        self._next()
+
+    def best(self): return self.learner.best()
+
+def tune(images, **kwargs)->Tune:
+    "The 'tune to my taste' widget over `images`."
+    return Tune(images, **kwargs)
 
 # %% ../nbs/10_widgets.ipynb #1d00c254
 class ProgressBar(W.VBox):
