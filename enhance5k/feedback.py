@@ -227,11 +227,12 @@ def add_failure(self:FeedbackStore, input, # what was to be enhanced (a path, by
     return self._insert('enhancements', dict(created=time.time(), input_sha=sha, input_path=ipath, input_blob=ik, target=target, model=model,
                                              params=_js(params), seconds=seconds, success=0, error=msg, session=session, user=user))
 
-# %% ../nbs/07_feedback.ipynb #cc564b29
+# %% ../nbs/07_feedback.ipynb #f84f04f7
 @patch
 def enhance(self:FeedbackStore, input, # anything `enhance5k.enhance` takes
             session:str|None=None, user:str|None=None,
             output:str|Path|None=None, # save the output here too (atomic)
+            overwrite:bool=False, # replace an existing `output`?
             **kwargs, # passed to `enhance5k.enhance` (target, model, params, ...)
            )->tuple:
     "Enhance `input`, record it (or its failure); returns (id, EnhanceResult). Failures are recorded, then raised."
@@ -239,7 +240,7 @@ def enhance(self:FeedbackStore, input, # anything `enhance5k.enhance` takes
     t0 = time.perf_counter()
     try:
         r = E.enhance(input, **kwargs)
-        if output is not None: r.save(output, overwrite=kwargs.get('overwrite', False))
+        if output is not None: r.save(output, overwrite=overwrite)
     except Enhance5kError as e:
         self.add_failure(input if isinstance(input, (str, Path, bytes, Image)) else None, e, kwargs.get('model', E.DEFAULT_MODEL),
                          kwargs.get('target', '5k'), kwargs.get('params'), time.perf_counter() - t0, session, user)
@@ -326,7 +327,7 @@ def choose(self:FeedbackStore, id_a:int, # variant A
     return self._insert('feedback', dict(created=time.time(), enhancement_id=a['id'], kind='choice', other_id=b['id'], preferred_id=int(pick),
                                          comment=comment, user=user, session=session))
 
-# %% ../nbs/07_feedback.ipynb #43c74584
+# %% ../nbs/07_feedback.ipynb #de6473ef
 @patch
 def ratings(self:FeedbackStore, since:float|None=None, until:float|None=None, model:str|None=None,
             rating=None, # a rating, or (low, high) inclusive
@@ -337,7 +338,9 @@ def ratings(self:FeedbackStore, since:float|None=None, until:float|None=None, mo
     "Feedback rows, oldest first, with the rated enhancement's model, params, report and image files."
     w, a = _where(since, until, model, image, None, p='f')
     if rating is not None:
-        lo, hi = (rating, rating) if np.isscalar(rating) else rating; w += ' AND f.rating BETWEEN ? AND ?'; a += [int(lo), int(hi)]
+        try: lo, hi = (_check_rating(rating),) * 2 if np.isscalar(rating) else map(_check_rating, rating)
+        except (TypeError, ValueError): raise FeedbackError(f"rating filter must be a rating 1-5 or a (low, high) pair, got {rating!r}") from None
+        w += ' AND f.rating BETWEEN ? AND ?'; a += [lo, hi]
     if kind is not None: w += ' AND f.kind = ?'; a.append(kind)
     if session is not None: w += ' AND f.session = ?'; a.append(session)
     q = f'''SELECT f.*, e.model, e.weights, e.input_sha, e.input_path, e.input_blob, e.output_blob, e.params, e.report
@@ -350,7 +353,7 @@ def count(self:FeedbackStore, table:str='feedback')->int:
     if table not in ('feedback', 'enhancements'): raise FeedbackError(f"no table {table!r}: use 'feedback' or 'enhancements'")
     return self._read(f'SELECT COUNT(*) n FROM {table}')[0]['n']
 
-# %% ../nbs/07_feedback.ipynb #b9093c1f
+# %% ../nbs/07_feedback.ipynb #cc360112
 @patch
 def pairs(self:FeedbackStore, kind:str|None=None, **filters)->list[FeedbackPair]:
     "Training pairs from the feedback (filters as for `ratings`)."
@@ -375,12 +378,14 @@ def _place(src:Path, dest:Path):
 def export_pairs(self:FeedbackStore, dest:str|Path, # a folder (created); an existing pairs.jsonl there is replaced
                  kind:str|None=None, **filters)->Path:
     "Write the feedback pairs to `dest`/pairs.jsonl with their images under `dest`/images; returns the jsonl path."
-    dest = Path(dest); ps = self.pairs(kind, **filters); lines = []
-    for p in ps:
+    dest = Path(dest); lines = []
+    try: dest.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise FeedbackError(f"cannot create the export folder {dest}: {e.strerror}") from None
+    for p in self.pairs(kind, **filters):
         for f in (p.input, p.output, p.rejected):
             if f is not None: _place(f, dest / 'images' / f.relative_to(self.images))
-        moved = {k: (None if v is None else dest / 'images' / Path(v).relative_to(self.images)) for k, v in (('input', p.input), ('output', p.output), ('rejected', p.rejected))}
-        lines.append(json.dumps(FeedbackPair(**(asdict(p) | moved)).to_dict(dest), sort_keys=True))
+        d = p.to_dict(self.images)  # image paths relative to the store's images/, which the export mirrors under images/
+        lines.append(json.dumps(d | {k: f'images/{d[k]}' for k in ('input', 'output', 'rejected') if d[k] is not None}, sort_keys=True))
     return atomic_write(('\n'.join(lines) + '\n' if lines else '').encode(), dest / 'pairs.jsonl', overwrite=True)
 
 def load_pairs(path:str|Path, # a folder written by `export_pairs`, or its pairs.jsonl

@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'SEARCH_SPACE', 'TASTES', 'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'view_of',
-           'to_params', 'to_coords', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'GPModel', 'Candidate',
-           'PreferenceLearner', 'store_features', 'fit_store', 'sensitivities']
+__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'SEARCH_SPACE', 'TASTES', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES',
+           'measure', 'view_of', 'to_params', 'to_coords', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'GPModel',
+           'Candidate', 'PreferenceLearner', 'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #21547aa2
 import math
@@ -294,7 +294,9 @@ def best(self:PreferenceLearner)->EnhanceParams:
     if not self.ratings: return EnhanceParams()
     return _plain(to_params(self._search(list(range(len(self.views))), -self.caution, steps=2 * self.steps, pull=self.pull), self.space))
 
-# %% ../nbs/08_learn.ipynb #d3e57b8e
+# %% ../nbs/08_learn.ipynb #867f8bf1
+CHANGE_SCALE = torch.tensor([5.0, 0.05, 5.0, 5.0, 5.0]) # per property: brings a typical adjustment's change (log-ratio warmth, 0-255 colourfulness, [0,1] luma stats) to about 1
+
 REPORT_FEATURES = {'nr_score': ('image_quality', 0.01), 'colourfulness': ('image_quality', 0.01), 'noise_sigma': ('detail_preservation', 25.5)} # metric: (group, scale)
 
 def store_features(row:dict, # an enhancement row from FeedbackStore.get / .enhancements
@@ -305,7 +307,7 @@ def store_features(row:dict, # an enhancement row from FeedbackStore.get / .enha
     metr = [float(rep.get(g, {}).get(k) or 0.0) * s for k, (g, s) in REPORT_FEATURES.items()]
     if row.get('input_file') is not None and row.get('output_file') is not None:
         a, b = view_of(row['input_file'], edge), view_of(row['output_file'], edge)
-        with torch.no_grad(): dm = (measure(imresize(b, size=tuple(a.shape[-2:])).clamp(0, 1)) - measure(a))[0] * torch.tensor([5.0, 0.05, 5.0, 5.0, 5.0])
+        with torch.no_grad(): dm = (measure(imresize(b, size=tuple(a.shape[-2:])).clamp(0, 1)) - measure(a))[0] * CHANGE_SCALE
     else: dm = torch.zeros(len(PROPERTIES))
     return torch.cat([to_coords(p), torch.tensor(metr), dm.float()])
 
