@@ -100,12 +100,12 @@ class SRNet(nn.Module):
         c, s = self.channels, self.scale
         return 9 * (c + self.blocks * c * c + c * s * s)
 
-# %% ../nbs/04_models.ipynb #82826d1c
+# %% ../nbs/04_models.ipynb #833466e7
 PRESETS = {
-    'fast-x2':    dict(scale=2, channels=16, blocks=4, degradation='bicubic', init=None),
-    'fast-x4':    dict(scale=4, channels=16, blocks=4, degradation='bicubic', init=None),
-    'quality-x4': dict(scale=4, channels=32, blocks=6, degradation='bicubic', init=None),
-    'photo-x4':   dict(scale=4, channels=16, blocks=4, degradation='real', init='fast-x4'),
+    'fast-x2':    dict(scale=2, channels=24, blocks=4, degradation='bicubic', init=None),
+    'fast-x4':    dict(scale=4, channels=24, blocks=4, degradation='bicubic', init=None),
+    'quality-x4': dict(scale=4, channels=48, blocks=10, degradation='bicubic', init=None),
+    'photo-x4':   dict(scale=4, channels=24, blocks=4, degradation='real', init='fast-x4'),
 }
 
 # %% ../nbs/04_models.ipynb #74db98e6

@@ -23,7 +23,7 @@ from .models import SRNet, RepConv, PRESETS, luma, save_model, load_model
 # %% ../nbs/04a_train.ipynb #0e52c52c
 import lightning as L
 
-# %% ../nbs/04a_train.ipynb #3cf0899e
+# %% ../nbs/04a_train.ipynb #6bcfbc8f
 TRAIN_SETS = ('T91', 'BSD68', 'photos')
 
 def _load(path:Path)->torch.Tensor:
@@ -35,6 +35,7 @@ def training_images(sets:tuple=TRAIN_SETS, # data sets inside ENHANCE5K_DATA
                     holdout:int=4, # BSD68 images kept back for validation
                     photo_scale:float=0.5, # resize factor for the large photos
                     limit:int|None=None, # at most this many files per set (tests)
+                    rescales:tuple=(1.0,), # each training image is also used downscaled by these factors
                    )->tuple[list, list]:
     "(train, validation) lists of float RGB images (1,3,H,W)."
     train, val = [], []
@@ -46,7 +47,8 @@ def training_images(sets:tuple=TRAIN_SETS, # data sets inside ENHANCE5K_DATA
         if name == 'BSD68' and holdout: files, held = files[:-holdout], files[-holdout:]; val += [_load(p) for p in held[:limit]]
         for p in files[:limit]:
             x = _load(p)
-            train.append(imresize(x, photo_scale).clamp(0, 1) if name == 'photos' and photo_scale != 1 else x)
+            if name == 'photos' and photo_scale != 1: x = imresize(x, photo_scale).clamp(0, 1)
+            train += [x if r == 1 else imresize(x, r).clamp(0, 1) for r in rescales]
     return train, val
 
 # %% ../nbs/04a_train.ipynb #01cfd959
@@ -84,7 +86,7 @@ class SRPatches(Dataset):
         d = int(torch.randint(0, 8, ()))
         return _dihedral(l, d).contiguous(), _dihedral(luma(h[None])[0], d).contiguous()
 
-# %% ../nbs/04a_train.ipynb #78b78b4d
+# %% ../nbs/04a_train.ipynb #9d2558d4
 class SRData(L.LightningDataModule):
     "Training patches and whole-image validation for one preset."
     def __init__(self, scale:int=4, # SR factor
@@ -94,17 +96,21 @@ class SRData(L.LightningDataModule):
                  steps:int=1000, # training steps (one epoch)
                  holdout:int=4, # BSD68 images for validation
                  limit:int|None=None, # at most this many files per set (tests)
+                 rescales:tuple=(1.0,), # extra downscaled copies of each training image
+                 workers:int=0, # DataLoader worker processes (a GPU wants several)
                 ):
         super().__init__(); self.save_hyperparameters()
     def setup(self, stage:str|None=None):
         h = self.hparams
         if getattr(self, 'train_set', None) is not None: return
-        train, val = training_images(holdout=h.holdout, limit=h.limit)
+        train, val = training_images(holdout=h.holdout, limit=h.limit, rescales=tuple(h.rescales))
         self.train_set = SRPatches(train, h.scale, h.patch, h.degradation, h.steps * h.batch_size)
         crop = lambda im: im[..., :im.shape[-2] // h.scale * h.scale, :im.shape[-1] // h.scale * h.scale]
         lr = (lambda im: imresize(im, 1 / h.scale).clamp(0, 1)) if h.degradation == 'bicubic' else (lambda im: degrade(im, h.scale))
         self.val_set = [(luma(lr(crop(v)))[0], luma(crop(v))[0]) for v in val]
-    def train_dataloader(self): return DataLoader(self.train_set, batch_size=self.hparams.batch_size, num_workers=0)
+    def train_dataloader(self):
+        w = self.hparams.workers
+        return DataLoader(self.train_set, batch_size=self.hparams.batch_size, num_workers=w, persistent_workers=w > 0, pin_memory=torch.cuda.is_available())
     def val_dataloader(self): return DataLoader(self.val_set, batch_size=1)
 
 # %% ../nbs/04a_train.ipynb #2811908a
@@ -164,7 +170,25 @@ def _logger(name:str, wandb:bool):
     return WandbLogger(project=os.environ.get('WANDB_PROJECT', 'enhance5k'), name=f'train-{name}', save_dir=str(d),
                        offline=os.environ.get('WANDB_MODE', 'offline') != 'online')
 
-# %% ../nbs/04a_train.ipynb #47b29edd
+# %% ../nbs/04a_train.ipynb #b01a6776
+class _Clock(L.Callback):
+    "Times the optimisation steps alone (data set-up and start-up excluded)."
+    t0 = t1 = None; steps = 0
+    def on_train_batch_start(self, trainer, *args):
+        if self.t0 is None: self.t0, self.s0 = time.perf_counter(), trainer.global_step
+    def on_train_batch_end(self, trainer, *args): self.t1, self.steps = time.perf_counter(), trainer.global_step - self.s0
+    def rate(self)->float|None: return round(self.steps / (self.t1 - self.t0), 2) if self.steps else None
+
+# %% ../nbs/04a_train.ipynb #862141b7
+def _command(name, steps, batch, patch, lr, seed, channels, blocks, rescales, workers)->str:
+    "The CLI line that reruns this training."
+    cmd = f'enhance5k train {name} --max-steps {steps} --batch-size {batch} --patch {patch} --lr {lr} --seed {seed}'
+    if channels: cmd += f' --channels {channels}'
+    if blocks: cmd += f' --blocks {blocks}'
+    if tuple(rescales) != (1.0,): cmd += ' --rescale ' + ' '.join(map(str, rescales))
+    return cmd + (f' --workers {workers}' if workers else '')
+
+# %% ../nbs/04a_train.ipynb #e746f17d
 def train_preset(name:str='fast-x4', # a preset from `PRESETS`
                  max_steps:int=20000, # optimisation steps
                  batch_size:int=32, # patches per step
@@ -177,34 +201,42 @@ def train_preset(name:str='fast-x4', # a preset from `PRESETS`
                  val_every:int=1000, # steps between validations
                  limit:int|None=None, # at most this many files per data set (tests)
                  seed:int=0, # random seed
+                 channels:int|None=None, # override the preset's feature channels (a variant)
+                 blocks:int|None=None, # override the preset's block count (a variant)
+                 rescales:tuple=(1.0,), # extra downscaled copies of each training image (scale augmentation)
+                 workers:int=0, # DataLoader workers
+                 max_minutes:float|None=None, # stop after this long even if steps remain
                 ):
     "Train a preset with Lightning and write its weights and model card; returns the weights path."
     if name not in PRESETS: raise ConfigError(f"unknown preset {name!r}: one of {', '.join(PRESETS)}")
-    c = PRESETS[name]; L.seed_everything(seed, verbose=False)
-    data = SRData(c['scale'], patch, batch_size, c['degradation'], max_steps, limit=limit)
+    c = PRESETS[name] | {k: v for k, v in dict(channels=channels, blocks=blocks).items() if v}; L.seed_everything(seed, verbose=False)
+    data = SRData(c['scale'], patch, batch_size, c['degradation'], max_steps, limit=limit, rescales=tuple(rescales), workers=workers)
     system = SRSystem(c['scale'], c['channels'], c['blocks'], lr, max_steps, c['init'])
-    from lightning.pytorch.callbacks import ModelCheckpoint
+    from lightning.pytorch.callbacks import ModelCheckpoint, TQDMProgressBar
     ckdir = settings().home / 'train' / name
     if not resume and not fast_dev_run:
         for f in ckdir.glob('last*.ckpt'): f.unlink()  # a fresh run starts fresh
-    cb = [] if fast_dev_run else [ModelCheckpoint(dirpath=str(ckdir), save_last=True, save_top_k=0, every_n_train_steps=500)]
+    clock = _Clock(); cb = [clock, TQDMProgressBar(refresh_rate=20)]  # a bar redrawn every step slows a GPU run
+    if not fast_dev_run: cb.append(ModelCheckpoint(dirpath=str(ckdir), save_last=True, save_top_k=0, every_n_train_steps=500))
     trainer = L.Trainer(max_steps=max_steps, accelerator='auto', devices=1, callbacks=cb, enable_checkpointing=not fast_dev_run, fast_dev_run=fast_dev_run,
                         logger=False if fast_dev_run else _logger(name, wandb), val_check_interval=min(val_every, max_steps),
                         check_val_every_n_epoch=None, log_every_n_steps=50, enable_model_summary=False,
-                        precision='16-mixed' if torch.cuda.is_available() else '32-true')
+                        precision='16-mixed' if torch.cuda.is_available() else '32-true', benchmark=torch.cuda.is_available(),
+                        max_time=None if max_minutes is None else datetime.timedelta(minutes=max_minutes))
     t0 = time.perf_counter()
     trainer.fit(system, data, ckpt_path='last' if resume and (ckdir / 'last.ckpt').exists() else None)
     secs = time.perf_counter() - t0
     if fast_dev_run: return None
-    val = trainer.callback_metrics.get('val_psnr')
+    val = trainer.callback_metrics.get('val_psnr'); done = trainer.global_step
     card = {'preset': name, 'training': {
         'data': {s: ('photos halved' if s == 'photos' else s) for s in TRAIN_SETS} | {'validation': f'last {data.hparams.holdout} BSD68 images'},
         'never_trained_on': ['Set5', 'Set14'], 'degradation': c['degradation'], 'init': c['init'],
-        'recipe': {'steps': max_steps, 'batch_size': batch_size, 'lr_patch': patch, 'hr_patch': patch * c['scale'], 'loss': 'L1 on luma',
-                   'optimizer': f'Adam(lr={lr}, betas=(0.9, 0.99)), cosine decay to 2%', 'augmentation': '8 flips/rotations',
+        'recipe': {'steps': done, 'planned_steps': max_steps, 'batch_size': batch_size, 'lr_patch': patch, 'hr_patch': patch * c['scale'], 'loss': 'L1 on luma',
+                   'optimizer': f'Adam(lr={lr}, betas=(0.9, 0.99)), cosine decay to 2%',
+                   'augmentation': '8 flips/rotations' + (f"; images also at scales {', '.join(map(str, rescales))}" if tuple(rescales) != (1.0,) else ''),
                    'blocks': 'RepConv (3x3 + 1x1 + identity), folded to plain 3x3 for inference', 'seed': seed},
-        'seconds': round(secs, 1), 'machine': machine(), 'date': datetime.date.today().isoformat(),
+        'seconds': round(secs, 1), 'steps_per_second': clock.rate(), 'machine': machine(), 'date': datetime.date.today().isoformat(),
         'val_y_psnr': None if val is None else round(float(val), 3),
-        'command': f'enhance5k train {name} --max-steps {max_steps} --batch-size {batch_size}'}}
+        'command': _command(name, max_steps, batch_size, patch, lr, seed, channels, blocks, rescales, workers)}}
     out = Path(out_dir) if out_dir else Path(__import__('enhance5k').__file__).resolve().parent.parent / 'weights'
     return save_model(system.model, out / f'{name}.safetensors', card)
