@@ -7,14 +7,14 @@ main runs get the steps that fit the budget (`--max-minutes` stops a run that wo
 
     python bench/train_all.py --budget 480 --out /tmp/w        # then copy /tmp/w/*/NAME.* into weights/
 """
-import argparse, json, os, shutil, subprocess, sys, time
+import argparse, json, os, shlex, subprocess, sys, time
 from pathlib import Path
 
 # name -> extra CLI arguments (the recipe each shipped preset was trained with)
 JOBS = {
-    'fast-x2':    ['--batch-size', '64', '--patch', '48', '--lr', '0.002', '--rescale', '1.0', '0.9', '0.8', '0.7', '0.6', '--workers', '3'],
-    'fast-x4':    ['--batch-size', '64', '--patch', '32', '--lr', '0.002', '--rescale', '1.0', '0.9', '0.8', '0.7', '0.6', '--workers', '3'],
-    'quality-x4': ['--batch-size', '64', '--patch', '32', '--lr', '0.001', '--rescale', '1.0', '0.9', '0.8', '0.7', '0.6', '--workers', '3'],
+    'fast-x2':    ['--batch-size', '64', '--patch', '48', '--lr', '0.002', '--rescale', '1.0', '0.9', '0.8', '0.7', '0.6', '--workers', '4'],
+    'fast-x4':    ['--batch-size', '64', '--patch', '32', '--lr', '0.002', '--rescale', '1.0', '0.9', '0.8', '0.7', '0.6', '--workers', '4'],
+    'quality-x4': ['--batch-size', '64', '--patch', '32', '--lr', '0.001', '--rescale', '1.0', '0.9', '0.8', '0.7', '0.6', '--workers', '4'],
     'photo-x4':   ['--batch-size', '64', '--patch', '32', '--lr', '0.001', '--workers', '8'],
 }
 AFTER = {'photo-x4': 'fast-x4'}  # trained from the other's new weights
@@ -50,8 +50,10 @@ def main(argv=None):
     a.add_argument('--out', default='/tmp/train_all', help='output folder')
     a.add_argument('--only', nargs='+', default=list(JOBS), help='presets to train')
     a.add_argument('--cal-steps', type=int, default=300, help='steps of the calibration runs')
+    a.add_argument('--args', nargs='*', default=[], metavar='NAME=ARGS', help="extra `enhance5k train` arguments for one preset, e.g. fast-x4='--init w/fast-x4.safetensors --lr 0.001'")
     a.add_argument('--split', type=float, default=0.55, help='share of the budget the first model of a chain gets')
     a = a.parse_args(argv)
+    for kv in a.args: n, _, v = kv.partition('='); JOBS[n] = JOBS[n] + shlex.split(v)  # later flags win
     root = Path(a.out); t0 = time.time(); end = t0 + a.budget
     first = [n for n in a.only if n not in AFTER]; later = [n for n in a.only if n in AFTER]
     deadline = {n: end for n in first} | {AFTER[n]: t0 + a.budget * a.split for n in later if AFTER[n] in first}

@@ -93,13 +93,14 @@ def cmd_metrics(args)->int:
     print(json.dumps(r.to_dict(), indent=2) if args.json else r.to_markdown())
     return 0
 
-# %% ../nbs/11_cli.ipynb #3bdb92d5
+# %% ../nbs/11_cli.ipynb #5427c75c
 def cmd_train(args)->int:
     "Train a preset and write its weights and model card."
     from enhance5k.train import train_preset
     p = train_preset(args.name, max_steps=args.max_steps, batch_size=args.batch_size, patch=args.patch, lr=args.lr,
                      out_dir=args.out, resume=args.resume, wandb=not args.no_wandb, seed=args.seed, channels=args.channels,
-                     blocks=args.blocks, rescales=tuple(args.rescale), workers=args.workers, max_minutes=args.max_minutes)
+                     blocks=args.blocks, rescales=tuple(args.rescale), workers=args.workers, max_minutes=args.max_minutes,
+                     init=args.init, loss=args.loss)
     print(f"wrote {p} and {p.with_suffix('.json')}"); return 0
 
 def cmd_models(args)->int:
@@ -119,7 +120,7 @@ def cmd_bench(args)->int:
     mod = runpy.run_path(str(script))
     return mod['main'](args.rest) or 0
 
-# %% ../nbs/11_cli.ipynb #d3a06048
+# %% ../nbs/11_cli.ipynb #ac565526
 def parser()->argparse.ArgumentParser:
     "The argument parser of the `enhance5k` command."
     p = argparse.ArgumentParser(prog='enhance5k', description='Take photos to 5K, measure the results, learn from ratings.')
@@ -162,6 +163,8 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--rescale', type=float, nargs='+', default=[1.0], help='scale augmentation: each image also at these factors')
     t.add_argument('--workers', type=int, default=0, help='DataLoader worker processes')
     t.add_argument('--max-minutes', type=float, help='stop after this long even if steps remain')
+    t.add_argument('--init', help="start from these weights (a name or a .safetensors path) instead of the preset's")
+    t.add_argument('--loss', choices=('l1', 'l2'), default='l1', help='training loss')
     t.set_defaults(func=cmd_train)
     sub.add_parser('models', help='list the available models').set_defaults(func=cmd_models)
     st = sub.add_parser('stats', help='success rate, time, memory and ratings per model, and trends, from the feedback store')

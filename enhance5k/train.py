@@ -8,8 +8,8 @@ from __future__ import annotations
 # %% auto #0
 __all__ = ['TRAIN_SETS', 'training_images', 'SRPatches', 'SRData', 'load_fused', 'y_psnr', 'SRSystem', 'machine', 'train_preset']
 
-# %% ../nbs/04a_train.ipynb #1ce771c6
-import math, os, platform, time, datetime
+# %% ../nbs/04a_train.ipynb #11a99cac
+import bisect, itertools, math, os, platform, random, time, datetime
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,7 +18,7 @@ from torch import nn
 from torch.utils.data import Dataset, DataLoader
 from .core import *
 from .ops import imresize, RandomDegrade, degrade
-from .models import SRNet, RepConv, PRESETS, luma, save_model, load_model
+from .models import SRNet, RepConv, PRESETS, luma, save_model, load_model, read_card, find_weights
 
 # %% ../nbs/04a_train.ipynb #0e52c52c
 import lightning as L
@@ -51,7 +51,7 @@ def training_images(sets:tuple=TRAIN_SETS, # data sets inside ENHANCE5K_DATA
             train += [x if r == 1 else imresize(x, r).clamp(0, 1) for r in rescales]
     return train, val
 
-# %% ../nbs/04a_train.ipynb #01cfd959
+# %% ../nbs/04a_train.ipynb #84f13d28
 def _dihedral(t:torch.Tensor, k:int)->torch.Tensor:
     "One of the 8 flips/rotations of (..., H, W)."
     if k & 4: t = t.transpose(-1, -2)
@@ -70,21 +70,21 @@ class SRPatches(Dataset):
         ok = [im for im in images if min(im.shape[-2:]) >= patch * scale]
         if not ok: raise ConfigError(f"no training image is at least {patch * scale} px on its short side")
         crop = lambda im: im[..., :im.shape[-2] // scale * scale, :im.shape[-1] // scale * scale]
-        self.hr = [crop(im)[0] for im in ok]
-        self.lr = [luma(imresize(crop(im), 1 / scale).clamp(0, 1))[0] for im in ok] if degradation == 'bicubic' else None
-        self.p = torch.tensor([im.shape[-1] * im.shape[-2] for im in self.hr], dtype=torch.float)
+        bicubic = degradation == 'bicubic'  # then luma HR and LR are made once, and a sample is two slices
+        self.hr = [luma(crop(im))[0] if bicubic else crop(im)[0] for im in ok]
+        self.lr = [luma(imresize(crop(im), 1 / scale).clamp(0, 1))[0] for im in ok] if bicubic else None
+        self.cum = list(itertools.accumulate(im.shape[-1] * im.shape[-2] for im in self.hr))  # images drawn by area
         self.degrader = RandomDegrade(scale)
 
     def __len__(self): return self.length
     def __getitem__(self, i):
-        s, p = self.scale, self.patch
-        k = int(torch.multinomial(self.p, 1)); hr = self.hr[k]
-        y = int(torch.randint(0, hr.shape[-2] // s - p + 1, ())); x = int(torch.randint(0, hr.shape[-1] // s - p + 1, ()))
+        s, p = self.scale, self.patch  # python's `random`: cheap, and seeded per DataLoader worker
+        k = min(bisect.bisect(self.cum, random.random() * self.cum[-1]), len(self.hr) - 1); hr = self.hr[k]
+        y, x, d = random.randrange(hr.shape[-2] // s - p + 1), random.randrange(hr.shape[-1] // s - p + 1), random.randrange(8)
         h = hr[:, y * s:(y + p) * s, x * s:(x + p) * s]
         if self.lr is not None: l = self.lr[k][:, y:y + p, x:x + p]
-        else: l = luma(self.degrader.one(h[None], torch.Generator().manual_seed(int(torch.randint(0, 2**31, ())))))[0]
-        d = int(torch.randint(0, 8, ()))
-        return _dihedral(l, d).contiguous(), _dihedral(luma(h[None])[0], d).contiguous()
+        else: l, h = luma(self.degrader.one(h[None], torch.Generator().manual_seed(random.getrandbits(31))))[0], luma(h[None])[0]
+        return _dihedral(l, d).contiguous(), _dihedral(h, d).contiguous()
 
 # %% ../nbs/04a_train.ipynb #9d2558d4
 class SRData(L.LightningDataModule):
@@ -130,7 +130,7 @@ def y_psnr(sr:torch.Tensor, hr:torch.Tensor, crop:int=0)->torch.Tensor:
     mse = ((sr - hr) * (219 / 255)).pow(2).mean()
     return 10 * torch.log10(1 / mse.clamp_min(1e-12))
 
-# %% ../nbs/04a_train.ipynb #2a7e8550
+# %% ../nbs/04a_train.ipynb #1f7ca0c3
 class SRSystem(L.LightningModule):
     "Lightning system: an `SRNet` trained on luma patches."
     def __init__(self, scale:int=4, # SR factor
@@ -139,13 +139,15 @@ class SRSystem(L.LightningModule):
                  lr:float=2e-3, # peak learning rate
                  max_steps:int=1000, # for the cosine schedule
                  init:str|None=None, # start from this shipped model
+                 loss:str='l1', # 'l1' or 'l2'
                 ):
         super().__init__(); self.save_hyperparameters()
+        if loss not in ('l1', 'l2'): raise ConfigError(f"loss must be 'l1' or 'l2', got {loss!r}")
         self.model = SRNet(scale, channels, blocks, rep=True)
         if init: load_fused(self.model, load_model(init, device='cpu', cache=False))
     def forward(self, l): return self.model.forward_luma(l)
     def training_step(self, batch, i):
-        lr, hr = batch; loss = F.l1_loss(self(lr), hr)
+        lr, hr = batch; loss = (F.l1_loss if self.hparams.loss == 'l1' else F.mse_loss)(self(lr), hr)
         self.log('train_loss', loss, prog_bar=True); return loss
     def validation_step(self, batch, i):
         lr, hr = batch; p = y_psnr(self(lr).clamp(0, 1), hr, self.hparams.scale)
@@ -179,16 +181,18 @@ class _Clock(L.Callback):
     def on_train_batch_end(self, trainer, *args): self.t1, self.steps = time.perf_counter(), trainer.global_step - self.s0
     def rate(self)->float|None: return round(self.steps / (self.t1 - self.t0), 2) if self.steps else None
 
-# %% ../nbs/04a_train.ipynb #862141b7
-def _command(name, steps, batch, patch, lr, seed, channels, blocks, rescales, workers)->str:
+# %% ../nbs/04a_train.ipynb #0003e7c9
+def _command(name, steps, batch, patch, lr, seed, channels, blocks, rescales, workers, init=None, loss='l1')->str:
     "The CLI line that reruns this training."
     cmd = f'enhance5k train {name} --max-steps {steps} --batch-size {batch} --patch {patch} --lr {lr} --seed {seed}'
     if channels: cmd += f' --channels {channels}'
     if blocks: cmd += f' --blocks {blocks}'
     if tuple(rescales) != (1.0,): cmd += ' --rescale ' + ' '.join(map(str, rescales))
+    if init: cmd += f' --init {init}'
+    if loss != 'l1': cmd += f' --loss {loss}'
     return cmd + (f' --workers {workers}' if workers else '')
 
-# %% ../nbs/04a_train.ipynb #e746f17d
+# %% ../nbs/04a_train.ipynb #0b1d7410
 def train_preset(name:str='fast-x4', # a preset from `PRESETS`
                  max_steps:int=20000, # optimisation steps
                  batch_size:int=32, # patches per step
@@ -206,12 +210,14 @@ def train_preset(name:str='fast-x4', # a preset from `PRESETS`
                  rescales:tuple=(1.0,), # extra downscaled copies of each training image (scale augmentation)
                  workers:int=0, # DataLoader workers
                  max_minutes:float|None=None, # stop after this long even if steps remain
+                 init:str|None=None, # start from these weights (name or path) instead of the preset's
+                 loss:str='l1', # 'l1', or 'l2' (a last PSNR-oriented stage)
                 ):
     "Train a preset with Lightning and write its weights and model card; returns the weights path."
     if name not in PRESETS: raise ConfigError(f"unknown preset {name!r}: one of {', '.join(PRESETS)}")
-    c = PRESETS[name] | {k: v for k, v in dict(channels=channels, blocks=blocks).items() if v}; L.seed_everything(seed, verbose=False)
+    c = PRESETS[name] | {k: v for k, v in dict(channels=channels, blocks=blocks, init=init).items() if v}; L.seed_everything(seed, verbose=False)
     data = SRData(c['scale'], patch, batch_size, c['degradation'], max_steps, limit=limit, rescales=tuple(rescales), workers=workers)
-    system = SRSystem(c['scale'], c['channels'], c['blocks'], lr, max_steps, c['init'])
+    system = SRSystem(c['scale'], c['channels'], c['blocks'], lr, max_steps, c['init'], loss)
     from lightning.pytorch.callbacks import ModelCheckpoint, TQDMProgressBar
     ckdir = settings().home / 'train' / name
     if not resume and not fast_dev_run:
@@ -230,13 +236,14 @@ def train_preset(name:str='fast-x4', # a preset from `PRESETS`
     val = trainer.callback_metrics.get('val_psnr'); done = trainer.global_step
     card = {'preset': name, 'training': {
         'data': {s: ('photos halved' if s == 'photos' else s) for s in TRAIN_SETS} | {'validation': f'last {data.hparams.holdout} BSD68 images'},
-        'never_trained_on': ['Set5', 'Set14'], 'degradation': c['degradation'], 'init': c['init'],
-        'recipe': {'steps': done, 'planned_steps': max_steps, 'batch_size': batch_size, 'lr_patch': patch, 'hr_patch': patch * c['scale'], 'loss': 'L1 on luma',
+        'never_trained_on': ['Set5', 'Set14'], 'degradation': c['degradation'], 'init': c['init'] and Path(str(c['init'])).stem,
+        'recipe': {'steps': done, 'planned_steps': max_steps, 'batch_size': batch_size, 'lr_patch': patch, 'hr_patch': patch * c['scale'], 'loss': f'{loss.upper()} on luma',
                    'optimizer': f'Adam(lr={lr}, betas=(0.9, 0.99)), cosine decay to 2%',
                    'augmentation': '8 flips/rotations' + (f"; images also at scales {', '.join(map(str, rescales))}" if tuple(rescales) != (1.0,) else ''),
                    'blocks': 'RepConv (3x3 + 1x1 + identity), folded to plain 3x3 for inference', 'seed': seed},
         'seconds': round(secs, 1), 'steps_per_second': clock.rate(), 'machine': machine(), 'date': datetime.date.today().isoformat(),
         'val_y_psnr': None if val is None else round(float(val), 3),
-        'command': _command(name, max_steps, batch_size, patch, lr, seed, channels, blocks, rescales, workers)}}
+        'command': _command(name, max_steps, batch_size, patch, lr, seed, channels, blocks, rescales, workers, init, loss)}}
+    if c['init']: card['training']['init_training'] = read_card(find_weights(c['init'])).get('training')  # how the start was made
     out = Path(out_dir) if out_dir else Path(__import__('enhance5k').__file__).resolve().parent.parent / 'weights'
     return save_model(system.model, out / f'{name}.safetensors', card)
