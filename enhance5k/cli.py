@@ -93,7 +93,7 @@ def cmd_metrics(args)->int:
     print(json.dumps(r.to_dict(), indent=2) if args.json else r.to_markdown())
     return 0
 
-# %% ../nbs/11_cli.ipynb #5427c75c
+# %% ../nbs/11_cli.ipynb #612edb2d
 def cmd_train(args)->int:
     "Train a preset and write its weights and model card."
     from enhance5k.train import train_preset
@@ -104,12 +104,18 @@ def cmd_train(args)->int:
     print(f"wrote {p} and {p.with_suffix('.json')}"); return 0
 
 def cmd_models(args)->int:
-    "List the available models with their scale and measured figures."
-    from enhance5k.models import list_models
+    "List the available models with their scale and measured figures, or roll a deployed model back."
+    from enhance5k.models import list_models, current_version, deployed_versions
+    if args.action == 'rollback':
+        from enhance5k.finetune import rollback
+        if not args.name: raise ConfigError("enhance5k models rollback needs a model name, e.g. fast-x4")
+        was = current_version(args.name); now = rollback(args.name)
+        print(f"{args.name}: {was} -> {now}"); return 0
     for name, c in list_models().items():
         b = c.get('benchmark', {}).get('figures', {})
         figs = ', '.join(f"{k} {v}" for k, v in b.items() if k.endswith('psnr') or k.startswith('time'))
-        print(f"{name}: x{c.get('scale')}, {c.get('parameters')} parameters{'; ' + figs if figs else ''}")
+        v = current_version(name); dep = f"; deployed {v} of {', '.join(deployed_versions(name))}" if v else ''
+        print(f"{name}: x{c.get('scale')}, {c.get('parameters')} parameters{'; ' + figs if figs else ''}{dep}")
     return 0
 
 def cmd_bench(args)->int:
@@ -120,7 +126,7 @@ def cmd_bench(args)->int:
     mod = runpy.run_path(str(script))
     return mod['main'](args.rest) or 0
 
-# %% ../nbs/11_cli.ipynb #ac565526
+# %% ../nbs/11_cli.ipynb #b53eb51b
 def parser()->argparse.ArgumentParser:
     "The argument parser of the `enhance5k` command."
     p = argparse.ArgumentParser(prog='enhance5k', description='Take photos to 5K, measure the results, learn from ratings.')
@@ -166,7 +172,10 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--init', help="start from these weights (a name or a .safetensors path) instead of the preset's")
     t.add_argument('--loss', choices=('l1', 'l2'), default='l1', help='training loss')
     t.set_defaults(func=cmd_train)
-    sub.add_parser('models', help='list the available models').set_defaults(func=cmd_models)
+    mo = sub.add_parser('models', help='list the available models, or roll a deployed one back')
+    mo.add_argument('action', nargs='?', choices=('list', 'rollback'), default='list', help='list (default) or rollback')
+    mo.add_argument('name', nargs='?', help='the model to roll back, e.g. fast-x4')
+    mo.set_defaults(func=cmd_models)
     st = sub.add_parser('stats', help='success rate, time, memory and ratings per model, and trends, from the feedback store')
     st.add_argument('--db', help='feedback database (default: ENHANCE5K_HOME/feedback/feedback.db)')
     st.add_argument('--days', type=float, help='only the last N days')

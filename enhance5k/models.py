@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['LUMA', 'PRESETS', 'luma', 'RepConv', 'SRNet', 'weights_dirs', 'sha256_file', 'find_weights', 'read_card',
-           'list_models', 'save_model', 'load_model']
+__all__ = ['LUMA', 'PRESETS', 'luma', 'RepConv', 'SRNet', 'weights_dirs', 'sha256_file', 'models_home', 'deployed_versions',
+           'current_version', 'find_weights', 'read_card', 'list_models', 'save_model', 'load_model']
 
 # %% ../nbs/04_models.ipynb #3a9afcaa
 import hashlib, json, os, threading
@@ -122,16 +122,39 @@ def sha256_file(path:Path)->str:
         for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
     return h.hexdigest()
 
-# %% ../nbs/04_models.ipynb #54d076c9
-def find_weights(name_or_path:str|Path, # a preset name such as 'fast-x4', or a path to a .safetensors file
+# %% ../nbs/04_models.ipynb #8eb216e9
+def models_home()->Path:
+    "Where deployed (fine-tuned) versions live: `ENHANCE5K_HOME/models`."
+    return settings().home / 'models'
+
+def deployed_versions(name:str)->list[str]:
+    "The complete deployed versions of `name` ('v1', 'v2', ...), oldest first."
+    d = models_home() / name
+    if not d.is_dir(): return []
+    vs = [p.name for p in d.iterdir() if p.name[:1] == 'v' and p.name[1:].isdigit() and (p / f'{name}.safetensors').is_file()]
+    return sorted(vs, key=lambda v: int(v[1:]))
+
+def current_version(name:str)->str|None:
+    "The deployed version `load_model(name)` uses, or None when it uses the shipped weights."
+    f = models_home() / name / 'CURRENT'
+    v = f.read_text().strip() if f.is_file() else None
+    return v if v in deployed_versions(name) else None
+
+# %% ../nbs/04_models.ipynb #bb1cb0f4
+def find_weights(name_or_path:str|Path, # 'fast-x4' (newest deployed, else shipped), 'fast-x4@v2', 'fast-x4@shipped', or a .safetensors path
                 )->Path:
-    "The `.safetensors` file for a name or path, or `MissingWeightsError`."
+    "The `.safetensors` file for a name, a pinned version or a path, or `MissingWeightsError`."
     p = Path(name_or_path)
     if p.suffix == '.safetensors':
         if p.is_file(): return p
         raise MissingWeightsError(f"weights file not found: {p}")
+    name, _, pin = str(name_or_path).partition('@')
+    if pin and pin != 'shipped':
+        if pin in deployed_versions(name): return models_home() / name / pin / f'{name}.safetensors'
+        raise MissingWeightsError(f"model {name!r} has no deployed version {pin!r} (deployed: {', '.join(deployed_versions(name)) or 'none'})")
+    if not pin and (v := current_version(name)): return models_home() / name / v / f'{name}.safetensors'
     for d in weights_dirs():
-        if (f := d / f'{name_or_path}.safetensors').is_file(): return f
+        if (f := d / f'{name}.safetensors').is_file(): return f
     known = ', '.join(sorted(set(PRESETS) | set(list_models())))
     raise MissingWeightsError(f"no weights for model {str(name_or_path)!r} in {', '.join(map(str, weights_dirs()))} (known: {known})")
 
