@@ -19,11 +19,11 @@ JOBS = {
 }
 AFTER = {'photo-x4': 'fast-x4'}  # trained from the other's new weights
 
-def launch(name, steps, out, minutes=None, extra=()):
+def launch(name, steps, out, minutes=None):
     "Start `enhance5k train NAME` in its own process, with its own home (checkpoints) and log."
     out.mkdir(parents=True, exist_ok=True)
     env = os.environ | {'OMP_NUM_THREADS': '4', 'ENHANCE5K_HOME': str(out / 'home'), 'ENHANCE5K_WEIGHTS': str(out.parent / AFTER.get(name, name))}
-    cmd = [sys.executable, '-c', 'import sys; from enhance5k.cli import main; sys.exit(main())', 'train', name, '--max-steps', str(steps), '--out', str(out), '--no-wandb', *JOBS[name], *extra]
+    cmd = [sys.executable, '-c', 'import sys; from enhance5k.cli import main; sys.exit(main())', 'train', name, '--max-steps', str(steps), '--out', str(out), '--no-wandb', *JOBS[name]]
     if minutes: cmd += ['--max-minutes', f'{minutes:.2f}']
     return subprocess.Popen(cmd, env=env, stdout=open(out / 'log.txt', 'w'), stderr=subprocess.STDOUT)
 

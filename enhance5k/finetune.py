@@ -8,13 +8,13 @@ from __future__ import annotations
 # %% auto #0
 __all__ = ['deploy', 'rollback']
 
-# %% ../nbs/09_finetune.ipynb #798bdd3f
-import json, os, shutil, tempfile, time
+# %% ../nbs/09_finetune.ipynb #28e54884
+import os, shutil, tempfile, time
 from pathlib import Path
 from .core import *
 from .models import SRNet, save_model, load_model, models_home, deployed_versions, current_version, find_weights, sha256_file
 
-# %% ../nbs/09_finetune.ipynb #e17ca4bc
+# %% ../nbs/09_finetune.ipynb #9cab29d8
 def _set_current(name:str, version:str):
     "Point `name` at `version` ('shipped' for the shipped weights), atomically."
     from enhance5k.io import atomic_write
@@ -25,20 +25,20 @@ def deploy(model:SRNet, # the fine-tuned network
            card:dict|None=None, # model-card fields: base, data, figures, ...
           )->str:
     "Write `model` as the next version of `name` and make it current; returns the version ('v1', ...)."
-    if '@' in name or '/' in name or not name: raise ConfigError(f"invalid model name {name!r}")
+    if not name or name.startswith('.') or any(c in name for c in '@/\\'): raise ConfigError(f"invalid model name {name!r}")
     d = models_home() / name; d.mkdir(parents=True, exist_ok=True)
     for _ in range(100):
-        vs = deployed_versions(name) + [p.name for p in d.iterdir() if p.name[:1] == 'v' and p.name[1:].isdigit()]
-        v = f'v{max([int(x[1:]) for x in vs], default=0) + 1}'
+        taken = [int(p.name[1:]) for p in d.iterdir() if p.name[:1] == 'v' and p.name[1:].isdigit()]
+        v = f'v{max(taken, default=0) + 1}'
         tmp = Path(tempfile.mkdtemp(dir=d, prefix='.tmp-'))
         try:
             save_model(model, tmp / f'{name}.safetensors', (card or {}) | {'version': v, 'deployed': time.strftime('%Y-%m-%dT%H:%M:%S')})
             os.rename(tmp, d / v)  # atomic; fails if another process took v first
             break
-        except OSError:
+        except OSError as e:
             shutil.rmtree(tmp, ignore_errors=True)
-            if (d / v).exists(): continue
-            raise
+            if (d / v).exists(): continue  # another process deployed v first: take the next number
+            raise OutputError(f"cannot deploy {name} under {d}: {e}") from None
     else: raise PipelineError(f"could not deploy a new version of {name}")
     _set_current(name, v); return v
 
