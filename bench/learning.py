@@ -1,6 +1,6 @@
 """PreferenceLearner against each built-in SimulatedRater taste: 40 ratings, held-out shared photos, 5 seeds.
 
-    python bench/learning.py [--seeds 5] [--ratings 40] [--json bench/learning.json]
+    python bench/learning.py [--seeds 5] [--ratings 40] [--tastes warm moody] [--learner JSON] [--json bench/learning.json]
 
 Per taste and seed: the rater's mean utility on the held-out photos with the default params, with the learner's
 `best()`, and with the taste's optimum; the share of the gap closed ((best - default) / (optimum - default), target
@@ -40,11 +40,12 @@ def one(taste, seed, n, kw):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--seeds', type=int, default=5); p.add_argument('--ratings', type=int, default=40)
-    p.add_argument('--workers', type=int, default=os.cpu_count()); p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
+    p.add_argument('--workers', type=int, default=os.cpu_count()); p.add_argument('--tastes', nargs='+', help='only these tastes (default: all)'); p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
     from enhance5k.learn import TASTES
     names = [x.name for x in photos()]
-    jobs = [(t, s, a.ratings, json.loads(a.learner)) for t in TASTES for s in range(a.seeds)]
+    tastes = a.tastes or list(TASTES)
+    jobs = [(t, s, a.ratings, json.loads(a.learner)) for t in tastes for s in range(a.seeds)]
     with ProcessPoolExecutor(a.workers) as ex: rows = list(ex.map(one, *zip(*jobs)))
     for r in rows: r['pass'] = r['gap_closed'] >= 0.30 and r['max_param_error'] <= 0.10
     lines = ['| taste | seed | utility default → best (optimum 1) | gap closed | largest tasted-param error (share of range) | pass |', '|---|---|---|---|---|---|']
@@ -52,7 +53,7 @@ def main(argv=None):
     summary = {t: {'gap_closed_mean': statistics.mean(r['gap_closed'] for r in rows if r['taste'] == t),
                    'gap_closed_min': min(r['gap_closed'] for r in rows if r['taste'] == t),
                    'max_param_error_max': max(r['max_param_error'] for r in rows if r['taste'] == t),
-                   'seeds_passing': sum(r['pass'] for r in rows if r['taste'] == t)} for t in TASTES}
+                   'seeds_passing': sum(r['pass'] for r in rows if r['taste'] == t)} for t in tastes}
     lines += ['', '| taste | mean gap closed | worst gap closed | worst param error | seeds passing |', '|---|---|---|---|---|']
     lines += [f"| {t} | {v['gap_closed_mean']:.2f} | {v['gap_closed_min']:.2f} | {v['max_param_error_max']:.3f} | {v['seeds_passing']}/{a.seeds} |" for t, v in summary.items()]
     import torch

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['IMAGE_SUFFIXES', 'expand_inputs', 'output_path', 'cmd_enhance', 'cmd_stats', 'cmd_feedback', 'cmd_metrics',
-           'cmd_train', 'cmd_models', 'cmd_bench', 'parser', 'main']
+           'cmd_train', 'cmd_models', 'cmd_finetune', 'cmd_bench', 'parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #6b3df2fc
 import argparse, sys, time
@@ -93,7 +93,7 @@ def cmd_metrics(args)->int:
     print(json.dumps(r.to_dict(), indent=2) if args.json else r.to_markdown())
     return 0
 
-# %% ../nbs/11_cli.ipynb #612edb2d
+# %% ../nbs/11_cli.ipynb #ea608d79
 def cmd_train(args)->int:
     "Train a preset and write its weights and model card."
     from enhance5k.train import train_preset
@@ -118,6 +118,16 @@ def cmd_models(args)->int:
         print(f"{name}: x{c.get('scale')}, {c.get('parameters')} parameters{'; ' + figs if figs else ''}{dep}")
     return 0
 
+def cmd_finetune(args)->int:
+    "One turn of the learning loop: analyse new feedback, fine-tune or tune params, validate, deploy or reject."
+    from enhance5k.finetune import LearningLoop
+    kw = dict(max_steps=args.max_steps, lr=args.lr, wandb=not args.no_wandb, devices=args.devices, accelerator=args.accelerator,
+              strategy='ddp' if args.devices > 1 else 'auto')
+    d = LearningLoop(_store(args), args.base, finetune_kwargs=kw).step(None if args.strategy == 'auto' else args.strategy)
+    if d is None: return 0  # a DDP rank other than 0
+    print(f"{d['strategy']}: {d['outcome']}" + (f" ({d['model']} {d['version']})" if d['version'] else '') + f"\n{d['summary']}")
+    return 0 if d['outcome'] != 'failed' else 2
+
 def cmd_bench(args)->int:
     "Run the SR benchmark script from the source tree."
     import runpy, enhance5k
@@ -126,7 +136,7 @@ def cmd_bench(args)->int:
     mod = runpy.run_path(str(script))
     return mod['main'](args.rest) or 0
 
-# %% ../nbs/11_cli.ipynb #b53eb51b
+# %% ../nbs/11_cli.ipynb #50363cd5
 def parser()->argparse.ArgumentParser:
     "The argument parser of the `enhance5k` command."
     p = argparse.ArgumentParser(prog='enhance5k', description='Take photos to 5K, measure the results, learn from ratings.')
@@ -140,7 +150,7 @@ def parser()->argparse.ArgumentParser:
     e.add_argument('--tile', type=int, help='tile size in input pixels (default: 256 on CPU, from free memory on CUDA)')
     e.add_argument('--format', choices=['png', 'jpg', 'webp', 'tiff', 'bmp'], help='output format (default: png, or the output file suffix)')
     e.add_argument('--overwrite', action='store_true', help='replace existing outputs')
-    e.add_argument('--params', metavar='JSON', help="colour/detail parameters: 'auto', a JSON object or a .json file (default: none)")
+    e.add_argument('--params', metavar='JSON', help="colour/detail parameters: 'auto', 'learned' (what `enhance5k finetune` deployed), a JSON object or a .json file (default: none)")
     e.add_argument('--report', action='store_true', help='write NAME.report.json and NAME.report.md beside each output')
     e.add_argument('--dry-run', action='store_true', help='print the plan of each input (size, passes, parameters, expected time and memory); write nothing')
     e.add_argument('--no-guard', action='store_true', help='skip the colour-shift guard')
@@ -188,6 +198,16 @@ def parser()->argparse.ArgumentParser:
     fb.add_argument('--kind', choices=['rating', 'choice'], help='export only this kind')
     fb.add_argument('--mode', help='W&B mode for sync (default: WANDB_MODE, else offline)')
     fb.set_defaults(func=cmd_feedback)
+    ft = sub.add_parser('finetune', help='one turn of the learning loop: fine-tune a model (or tune params) on the feedback; deploy if it passes the gate')
+    ft.add_argument('--base', default='fast-x4', help='the model to improve (default: fast-x4, its deployed version if any)')
+    ft.add_argument('--max-steps', type=int, default=50, help='fine-tuning steps')
+    ft.add_argument('--lr', type=float, default=5e-6, help='learning rate')
+    ft.add_argument('--strategy', choices=('auto', 'finetune', 'params'), default='auto', help='auto (default): the loop chooses from the feedback')
+    ft.add_argument('--devices', type=int, default=1, help='processes/devices (2 or more: DDP)')
+    ft.add_argument('--accelerator', default='cpu', help="Lightning accelerator: cpu, gpu, auto (default: cpu)")
+    ft.add_argument('--no-wandb', action='store_true', help='log to CSV instead of W&B')
+    ft.add_argument('--db', help='feedback database (default: ENHANCE5K_HOME/feedback/feedback.db)')
+    ft.set_defaults(func=cmd_finetune)
     b = sub.add_parser('bench', help='benchmark against bicubic and the OpenCV peers (bench/sr_bench.py)', add_help=False)
     b.add_argument('rest', nargs=argparse.REMAINDER, help='options of bench/sr_bench.py (--quick, --json PATH, --update-cards)')
     b.set_defaults(func=cmd_bench)

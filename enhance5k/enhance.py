@@ -386,11 +386,11 @@ def _validate(rgb:np.ndarray, alpha, plan:EnhancePlan):
     if rgb.shape != (H, W, 3) or rgb.dtype != dt: raise PipelineError(f"output is {rgb.shape} {rgb.dtype}, the plan wants {(H, W, 3)} {np.dtype(dt)}")
     if plan.alpha and (alpha is None or alpha.shape != (H, W) or alpha.dtype != dt): raise PipelineError("the alpha channel was not carried to the output size")
 
-# %% ../nbs/06_enhance.ipynb #a742ff35
+# %% ../nbs/06_enhance.ipynb #37cd2938
 def enhance(input, # a path, bytes, file object or an enhance5k Image
             target:str='5k', # output size: 5k, 4k, 8k, WxH, xN
             model:str=DEFAULT_MODEL, # a model name (see `available_models`), a .safetensors path, or 'bicubic'
-            params=None, # colour/detail parameters: None (none), 'auto', a dict, JSON, or EnhanceParams
+            params=None, # colour/detail parameters: None (none), 'auto', 'learned' (what the learning loop deployed), a dict, JSON, or EnhanceParams
             device:str|None=None, # 'cpu', 'cuda', ...; None picks
             tile:int|None=None, # tile size in input pixels; None picks
             progress=False, # True for a tqdm bar, or a callable(stage, done, total)
@@ -401,6 +401,8 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
            )->EnhanceResult|EnhancePlan:
     "Take one image to `target`: analyse, plan, adjust, super-resolve, guard, validate, assess."
     perf, t0 = PerfTracker(), time.perf_counter()
+    if isinstance(params, str) and params.strip().lower() == 'learned':  # resolved now: the cache key holds the values
+        from enhance5k.finetune import learned_params; params = learned_params()
     key = _input_key(input) if cache and not dry_run and _cache_size() else None
     if key is not None:
         wkey = model if model == 'bicubic' else sha256_file(find_weights(model))

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['MIGRATIONS', 'SCHEMA_VERSION', 'TREND_METRICS', 'default_db', 'FeedbackPair', 'FeedbackStore', 'load_pairs',
-           'thumbnail', 'WandbSink', 'sync', 'wandb_history', 'stats_markdown', 'plot_stats']
+__all__ = ['MIGRATIONS', 'SCHEMA_VERSION', 'DECISION_STRATEGIES', 'DECISION_OUTCOMES', 'TREND_METRICS', 'default_db',
+           'FeedbackPair', 'FeedbackStore', 'load_pairs', 'thumbnail', 'WandbSink', 'sync', 'wandb_history',
+           'stats_markdown', 'plot_stats']
 
 # %% ../nbs/07_feedback.ipynb #fc3ad933
 import hashlib, json, os, queue, sqlite3, threading, time
@@ -18,7 +19,7 @@ import numpy as np
 from .core import *
 from .io import Image, read_image, encode_image, atomic_write, to_8bit
 
-# %% ../nbs/07_feedback.ipynb #355d8ace
+# %% ../nbs/07_feedback.ipynb #fb3f7c92
 MIGRATIONS = [ # SQL that upgrades user_version i to i + 1; statements split on ';'
 """CREATE TABLE enhancements (
   id INTEGER PRIMARY KEY, created REAL NOT NULL,
@@ -41,6 +42,12 @@ CREATE TABLE feedback (
 CREATE INDEX fb_created ON feedback(created);
 CREATE INDEX fb_enhancement ON feedback(enhancement_id);
 CREATE INDEX fb_synced ON feedback(synced)""",
+"""CREATE TABLE decisions (
+  id INTEGER PRIMARY KEY, created REAL NOT NULL,
+  strategy TEXT NOT NULL CHECK (strategy IN ('wait', 'params', 'finetune')),
+  outcome TEXT NOT NULL CHECK (outcome IN ('waiting', 'deployed', 'rejected', 'failed')),
+  model TEXT, version TEXT, feedback_upto INTEGER, summary TEXT, details TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX dec_created ON decisions(created)""",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -580,7 +587,31 @@ def wandb_history(run_dir:str|Path)->list[dict]:
                 out.append({i.key or '/'.join(i.nested_key): json.loads(i.value_json) for i in r.history.item})
     return out
 
-# %% ../nbs/07_feedback.ipynb #d141cd59
+# %% ../nbs/07_feedback.ipynb #20fd36db
+DECISION_STRATEGIES, DECISION_OUTCOMES = ('wait', 'params', 'finetune'), ('waiting', 'deployed', 'rejected', 'failed')
+
+@patch
+def add_decision(self:FeedbackStore, strategy:str, # 'wait', 'params' or 'finetune'
+                 outcome:str, # 'waiting', 'deployed', 'rejected' or 'failed'
+                 summary:str='', # one line for people
+                 model:str|None=None, version:str|None=None, # what was deployed, if anything
+                 feedback_upto:int|None=None, # the newest feedback id the decision read
+                 details:dict|None=None, # figures (gate, sensitivities, params, ...)
+                )->int:
+    "Record a learning-loop decision; returns its id."
+    if strategy not in DECISION_STRATEGIES: raise FeedbackError(f"strategy must be one of {DECISION_STRATEGIES}, got {strategy!r}")
+    if outcome not in DECISION_OUTCOMES: raise FeedbackError(f"outcome must be one of {DECISION_OUTCOMES}, got {outcome!r}")
+    return self._insert('decisions', dict(created=time.time(), strategy=strategy, outcome=outcome, model=model, version=version,
+                                          feedback_upto=feedback_upto, summary=summary, details=_js(details)))
+
+@patch
+def decisions(self:FeedbackStore, last:int|None=None, # only the newest `last`
+             )->list[dict]:
+    "The learning loop's decisions, oldest first, details parsed."
+    rows = self._read('SELECT * FROM decisions ORDER BY id DESC' + (' LIMIT ?' if last else ''), (last,) if last else ())
+    return [r | {'details': json.loads(r['details'])} for r in reversed(rows)]
+
+# %% ../nbs/07_feedback.ipynb #fba4343c
 TREND_METRICS = {'nr_score': 'image_quality', 'edge_sharpness': 'detail_preservation', 'noise_sigma': 'detail_preservation',
                  'colour_consistency': 'colour_accuracy'} # report metric: its group
 
@@ -613,9 +644,10 @@ def stats(self:FeedbackStore, since:float|None=None, until:float|None=None)->dic
             if isinstance(v, (int, float)): trends.setdefault((day, e['model'], k), []).append(v)
     metric_by_day = [{'day': d, 'model': m, 'metric': k, 'mean': float(np.mean(v)), 'n': len(v)} for (d, m, k), v in sorted(trends.items())]
     totals = {'enhancements': self.count('enhancements'), 'feedback': self.count('feedback'), 'unsynced': len(self.unsynced())}
-    return {'totals': totals, 'models': models, 'rating_by_day': by_day, 'rating_over_time': over_time, 'metric_by_day': metric_by_day}
+    dec = [d for d in self.decisions(last=20) if (since is None or d['created'] >= since) and (until is None or d['created'] < until)]
+    return {'totals': totals, 'models': models, 'rating_by_day': by_day, 'rating_over_time': over_time, 'metric_by_day': metric_by_day, 'decisions': dec}
 
-# %% ../nbs/07_feedback.ipynb #5832b71f
+# %% ../nbs/07_feedback.ipynb #4e23b0f7
 def _f(v, fmt='.2f'): return '–' if v is None else format(v, fmt)
 
 def stats_markdown(st:dict)->str:
@@ -627,6 +659,9 @@ def stats_markdown(st:dict)->str:
         out += ['', '| day | model | ratings | mean rating |', '|---|---|---|---|'] + [f"| {r['day']} | {r['model']} | {r['n']} | {r['mean']:.2f} |" for r in st['rating_by_day']]
     if st['metric_by_day']:
         out += ['', '| day | model | metric | mean | n |', '|---|---|---|---|---|'] + [f"| {r['day']} | {r['model']} | {r['metric']} | {r['mean']:.4g} | {r['n']} |" for r in st['metric_by_day']]
+    if st.get('decisions'):
+        out += ['', '| when (UTC) | strategy | outcome | model | version | summary |', '|---|---|---|---|---|---|']
+        out += [f"| {time.strftime('%Y-%m-%d %H:%M', time.gmtime(d['created']))} | {d['strategy']} | {d['outcome']} | {d['model'] or '–'} | {d['version'] or '–'} | {d['summary']} |" for d in st['decisions']]
     return '\n'.join(out)
 
 def plot_stats(st:dict, # from `FeedbackStore.stats`

@@ -6,13 +6,15 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['deploy', 'rollback']
+__all__ = ['SHARPNESS_VARIANTS', 'deploy', 'rollback', 'split_pairs', 'input_weights', 'FeedbackSamples', 'FeedbackData',
+           'preference_margin', 'FineTuner', 'benchmark_psnr', 'preference_margins', 'preference_accuracy', 'gate',
+           'finetune', 'simulate_choices', 'photo_crops', 'learned_params', 'optimise_params', 'LearningLoop']
 
-# %% ../nbs/09_finetune.ipynb #28e54884
+# %% ../nbs/09_finetune.ipynb #d4d989f6
 import os, shutil, tempfile, time
 from pathlib import Path
 from .core import *
-from .models import SRNet, save_model, load_model, models_home, deployed_versions, current_version, find_weights, sha256_file
+from .models import SRNet, save_model, load_model, models_home, deployed_versions, current_version, find_weights, sha256_file, read_card
 
 # %% ../nbs/09_finetune.ipynb #9cab29d8
 def _set_current(name:str, version:str):
@@ -50,3 +52,422 @@ def rollback(name:str, # the model
     if cur is None: raise ConfigError(f"{name} has no deployed version in use: nothing to roll back (deployed: {', '.join(vs) or 'none'})")
     i = vs.index(cur); prev = vs[i - 1] if i > 0 else 'shipped'
     _set_current(name, prev); return prev
+
+# %% ../nbs/09_finetune.ipynb #079b65d3
+import hashlib, json, random
+import torch
+import torch.nn.functional as F
+from torch.utils.data import Dataset, DataLoader
+import lightning as L
+from .models import luma
+from .ops import imresize, degrade
+from .feedback import FeedbackPair, FeedbackStore
+
+# %% ../nbs/09_finetune.ipynb #57f79d6c
+def _rgb(path)->torch.Tensor:
+    "An image file as float RGB (1,3,H,W) (`read_image`: safe, named errors)."
+    from enhance5k.io import read_image, to_tensor
+    return to_tensor(read_image(path))
+
+def split_pairs(pairs:list, # FeedbackPair list
+                holdout:float=0.25, # share of the input images held out
+               )->tuple[list, list]:
+    "(train, held-out) pairs, split by input image: every pair of an input lands on the same side."
+    keys = sorted({Path(p.input).name for p in pairs})
+    k = max(1, round(len(keys) * holdout)) if holdout and len(keys) > 1 else 0
+    held = set(keys[::max(1, len(keys) // k)][:k]) if k else set()
+    return [p for p in pairs if Path(p.input).name not in held], [p for p in pairs if Path(p.input).name in held]
+
+def input_weights(pairs:list)->dict:
+    "Input file name: weight, from the ratings of its results (low ratings weigh more)."
+    r = {}
+    for p in pairs: r.setdefault(Path(p.input).name, []).extend([p.rating] if p.rating is not None else [])
+    return {k: 1 + (3 - sum(v) / len(v)) / 4 if v else 1.0 for k, v in r.items()}
+
+# %% ../nbs/09_finetune.ipynb #0021daa3
+class FeedbackSamples(Dataset):
+    "Self-supervised and preference luma patches from feedback pairs (float, full range)."
+    def __init__(self, pairs:list, # FeedbackPair list (training side)
+                 scale:int=4, # the model's factor
+                 patch:int=24, # LR patch size
+                 degradation:str='bicubic', # 'bicubic' or 'real' (photo-x4)
+                 length:int=800, # samples per epoch
+                 seed:int=0, # sampling seed (with the index)
+                ):
+        if not pairs: raise FeedbackError("no feedback pairs to fine-tune on: rate or compare some enhancements first")
+        self.scale, self.patch, self.degradation, self.length, self.seed = scale, patch, degradation, length, seed
+        w = input_weights(pairs); inputs = {}
+        for p in pairs: inputs.setdefault(Path(p.input).name, p.input)
+        lum = lambda x: luma(x)[0]
+        self.selfs = []  # (hr luma, lr luma, weight): whole images, cropped per sample
+        for k, f in inputs.items():
+            x = _rgb(f); H, W = x.shape[-2] // scale * scale, x.shape[-1] // scale * scale
+            if min(H, W) < patch * scale: continue
+            x = x[..., :H, :W]; lr = imresize(x, 1 / scale).clamp(0, 1) if degradation == 'bicubic' else degrade(x, scale)
+            self.selfs.append((lum(x), lum(lr), w[k]))
+        self.prefs = []  # (input luma, preferred luma, rejected luma), outputs at scale x the input
+        for p in pairs:
+            if p.kind != 'choice' or p.rejected is None: continue
+            x = _rgb(p.input); size = (x.shape[-1] * scale, x.shape[-2] * scale)
+            if min(x.shape[-2:]) < patch: continue
+            o = [_rgb(f) for f in (p.output, p.rejected)]
+            o = [y if (y.shape[-1], y.shape[-2]) == size else imresize(y, size=size[::-1]).clamp(0, 1) for y in o]
+            self.prefs.append((lum(x), lum(o[0]), lum(o[1])))
+        if not self.selfs and not self.prefs: raise FeedbackError(f"no feedback image is large enough to train on ({patch} px inputs at least)")
+
+    def __len__(self): return self.length
+    def _crop(self, rng, ims, s):
+        "The same random crop (patch in LR pixels) of LR `ims[0]` and of `ims[1:]` at `s`x."
+        p = self.patch; h, w = ims[0].shape[-2:]; y, x = rng.randrange(h - p + 1), rng.randrange(w - p + 1)
+        return [ims[0][:, y:y + p, x:x + p]] + [t[:, y * s:(y + p) * s, x * s:(x + p) * s] for t in ims[1:]]
+
+    def __getitem__(self, i):
+        rng, s, p = random.Random(self.seed * 1_000_003 + i), self.scale, self.patch
+        z, zs = torch.zeros(1, p, p), torch.zeros(1, p * s, p * s)
+        out = dict(lr=z, hr=zs, w=torch.tensor(0.0), px=z, pp=zs, pr=zs, pm=torch.tensor(0.0))
+        if self.selfs:
+            hr, lr, w = self.selfs[rng.randrange(len(self.selfs))]; l, h = self._crop(rng, [lr, hr], s)
+            out.update(lr=l, hr=h, w=torch.tensor(float(w)))
+        if self.prefs:
+            x, a, b = self.prefs[rng.randrange(len(self.prefs))]; c = self._crop(rng, [x, a, b], s)
+            out.update(px=c[0], pp=c[1], pr=c[2], pm=torch.tensor(1.0))
+        return {k: v.contiguous() for k, v in out.items()}
+
+# %% ../nbs/09_finetune.ipynb #446eda09
+class FeedbackData(L.LightningDataModule):
+    "Training samples from a store's feedback pairs; the held-out pairs kept for the gate."
+    def __init__(self, pairs:list, # FeedbackPair list (or dicts of one)
+                 scale:int=4, # the model's factor
+                 patch:int=24, # LR patch size
+                 batch_size:int=8, # samples per step
+                 steps:int=100, # steps in the (single) epoch
+                 degradation:str='bicubic', # 'bicubic' or 'real'
+                 holdout:float=0.25, # share of input images held out
+                 seed:int=0, # sampling seed
+                ):
+        super().__init__()
+        self.save_hyperparameters(ignore=['pairs'])
+        self.pairs = [p if isinstance(p, FeedbackPair) else FeedbackPair(**p) for p in pairs]
+        self.train_pairs, self.heldout = split_pairs(self.pairs, holdout)
+        self.train_set = None
+    def setup(self, stage:str|None=None):
+        h = self.hparams
+        if self.train_set is None: self.train_set = FeedbackSamples(self.train_pairs, h.scale, h.patch, h.degradation, h.steps * h.batch_size, h.seed)
+    def train_dataloader(self): return DataLoader(self.train_set, batch_size=self.hparams.batch_size, shuffle=False)
+
+# %% ../nbs/09_finetune.ipynb #be602f31
+def _hp_dist(a:torch.Tensor, b:torch.Tensor)->torch.Tensor:
+    "Per-sample mean squared difference of the high-passes of two luma batches."
+    from enhance5k.metrics import high_pass
+    return (high_pass(a) - high_pass(b)).pow(2).flatten(1).mean(1)
+
+def preference_margin(f:torch.Tensor, # the model's output luma (B,1,H,W)
+                      preferred:torch.Tensor, rejected:torch.Tensor)->torch.Tensor:
+    "+1 when `f` has the preferred output's detail, -1 the rejected one's, 0 half-way (per sample)."
+    return (_hp_dist(f, rejected) - _hp_dist(f, preferred)) / _hp_dist(preferred, rejected).clamp_min(1e-8)
+
+# %% ../nbs/09_finetune.ipynb #5d8b25a3
+class FineTuner(L.LightningModule):
+    "Lightning system: an SR model fine-tuned on feedback, held near its base weights."
+    def __init__(self, base:str='fast-x4', # the model to start from (name, NAME@vN or path)
+                 lr:float=5e-6, # Adam learning rate (constant)
+                 reg:float=10.0, # weight of the pull toward the base weights
+                 pref_weight:float=1.0, # weight of the preference term
+                 beta:float=4.0, # sharpness of the preference term
+                ):
+        super().__init__(); self.save_hyperparameters()
+        src = load_model(base, device='cpu', cache=False)
+        self.model = SRNet(src.scale, src.channels, src.blocks); self.model.load_state_dict(src.state_dict())
+        self.base_card = src.card
+        for n, p in self.model.named_parameters(): self.register_buffer('base_' + n.replace('.', '_'), p.detach().clone())
+        self.base_norm = float(sum(p.detach().pow(2).sum() for p in self.model.parameters()))
+    def forward(self, l): return self.model.forward_luma(l)
+    def drift(self)->torch.Tensor:
+        "Relative squared distance from the base weights."
+        return sum((p - getattr(self, 'base_' + n.replace('.', '_'))).pow(2).sum() for n, p in self.model.named_parameters()) / self.base_norm
+    def training_step(self, b, i):
+        h = self.hparams; w = b['w']; loss = drift = self.drift() * h.reg
+        if w.sum() > 0: sl = ((self(b['lr']) - b['hr']).abs().flatten(1).mean(1) * w).sum() / w.sum(); loss = loss + sl; self.log('self_l1', sl)
+        if b['pm'].sum() > 0:
+            m = preference_margin(self(b['px']), b['pp'], b['pr'])[b['pm'] > 0]
+            pl = F.softplus(-h.beta * m).mean(); loss = loss + h.pref_weight * pl
+            self.log('pref_loss', pl); self.log('pref_margin', m.mean())
+        self.log('drift', drift); self.log('loss', loss, prog_bar=True); return loss
+    def configure_optimizers(self): return torch.optim.Adam(self.model.parameters(), lr=self.hparams.lr)
+
+# %% ../nbs/09_finetune.ipynb #d3be5ad2
+def benchmark_psnr(model:SRNet, # the network (its .scale is used)
+                   sets:tuple=('Set5', 'Set14'), # benchmark sets in ENHANCE5K_DATA
+                  )->dict:
+    "Mean Y-PSNR (dB) per benchmark set, the published protocol."
+    from enhance5k.metrics import psnr
+    s, out = model.scale, {}
+    for name in sets:
+        d = data_dir(name)
+        if d is None: raise ConfigError(f"cannot validate: {data_missing_reason(name)}")
+        ps = []
+        for f in sorted(d.glob('*.png')):
+            hr = _rgb(f); hr = hr[..., :hr.shape[-2] // s * s, :hr.shape[-1] // s * s]
+            lr = imresize(hr, 1 / s).clamp(0, 1).mul(255).round().to(torch.uint8)
+            with torch.no_grad(): sr = model.eval()(lr).float() / 255
+            ps.append(psnr(sr, hr, crop=s, y_channel=True).item())
+        out[name] = round(sum(ps) / len(ps), 4)
+    return out
+
+def preference_margins(model:SRNet, # the network
+                       pairs:list, # FeedbackPair list; the choices are used
+                       edge:int=256, # crop inputs to at most this many pixels a side (centre)
+                      )->list[float]:
+    "`preference_margin` of the model's output on each A/B choice (> 0: nearer the preferred output)."
+    s, out = model.scale, []
+    for p in pairs:
+        if p.kind != 'choice' or p.rejected is None: continue
+        x = _rgb(p.input); H, W = x.shape[-2:]; size = (W * s, H * s)
+        o = [_rgb(f) for f in (p.output, p.rejected)]
+        o = [y if (y.shape[-1], y.shape[-2]) == size else imresize(y, size=size[::-1]).clamp(0, 1) for y in o]
+        h, w = min(H, edge), min(W, edge); y0, x0 = (H - h) // 2, (W - w) // 2
+        x = x[..., y0:y0 + h, x0:x0 + w]; o = [luma(y[..., y0 * s:(y0 + h) * s, x0 * s:(x0 + w) * s]) for y in o]
+        with torch.no_grad(): f = model.eval().forward_luma(luma(x)).clamp(0, 1)
+        out.append(float(preference_margin(f, *o)))
+    return out
+
+def preference_accuracy(tuned:list, # margins of the fine-tuned model (`preference_margins`)
+                        base:list, # margins of its base on the same choices
+                       )->dict:
+    "Held-out preference accuracy: absolute (nearer the preferred) for each model, and relative (moved toward it)."
+    n = len(base)
+    if not n: return {'base': None, 'tuned': None, 'moved_toward': None, 'choices': 0}
+    rel = sum((t > b) + 0.5 * (t == b) for t, b in zip(tuned, base)) / n
+    return {'base': sum(b > 0 for b in base) / n, 'tuned': sum(t > 0 for t in tuned) / n, 'moved_toward': rel, 'choices': n}
+
+# %% ../nbs/09_finetune.ipynb #4a0cbb8e
+def gate(tuned:SRNet, # the fine-tuned network
+         base:SRNet, # what it would replace
+         heldout:list, # held-out FeedbackPairs
+         max_drop:float=0.05, # dB of benchmark Y-PSNR it may lose per set
+         sets:tuple=('Set5', 'Set14'), # the benchmark
+         reference:SRNet|None=None, # the shipped model it all began from, when `base` is a deployed version
+        )->dict:
+    "Validate a fine-tuned model against its base (and the shipped model): figures, `passed`, and the reasons if not."
+    out, why = {'max_drop_db': max_drop}, []
+    try:
+        out['psnr'] = {'base': benchmark_psnr(base, sets), 'tuned': benchmark_psnr(tuned, sets)}
+        if reference is not None: out['psnr']['shipped'] = benchmark_psnr(reference, sets)
+    except ConfigError as e: why.append(str(e))
+    for ref in ('base', 'shipped'):
+        if ref not in out.get('psnr', {}): continue
+        drops = {k: round(out['psnr'][ref][k] - out['psnr']['tuned'][k], 4) for k in sets}; out['psnr']['drop' if ref == 'base' else 'drop_from_shipped'] = drops
+        why += [f"{k} Y-PSNR {d:.3f} dB below the {ref} model's (> {max_drop})" for k, d in drops.items() if not d <= max_drop]
+    acc = out['preference_accuracy'] = preference_accuracy(preference_margins(tuned, heldout), preference_margins(base, heldout))
+    if not acc['choices']: why.append("no held-out A/B choices to measure preference accuracy on")
+    else:
+        if not acc['moved_toward'] > 0.5: why.append(f"moved toward the preferred output on {acc['moved_toward']:.0%} of held-out choices (must be > 50%)")
+        if acc['tuned'] < acc['base']: why.append(f"nearer the preferred output on fewer held-out choices ({acc['base']:.0%} -> {acc['tuned']:.0%})")
+    return out | {'passed': not why, 'reasons': why}
+
+# %% ../nbs/09_finetune.ipynb #60ffe2eb
+def _run_id(base_sha:str, pairs:list, cfg:dict)->str:
+    "A name for a fine-tune: the same base, feedback and settings give the same run (and resume it)."
+    key = json.dumps([base_sha, sorted(p.feedback_id for p in pairs), cfg], sort_keys=True, default=str)
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+def _ft_logger(d:Path, run:str, wandb:bool):
+    from lightning.pytorch.loggers import CSVLogger, WandbLogger
+    if not wandb: return CSVLogger(str(d), name='csv')
+    return WandbLogger(project=os.environ.get('WANDB_PROJECT', 'enhance5k'), name=f'finetune-{run}', save_dir=str(d),
+                       offline=os.environ.get('WANDB_MODE', 'offline') != 'online')
+
+# %% ../nbs/09_finetune.ipynb #7fc80d79
+def finetune(base:str='fast-x4', # the model to improve (its current deployed version unless pinned)
+             store:FeedbackStore|None=None, # the feedback (default: the user's store)
+             pairs:list|None=None, # or these FeedbackPairs instead of the store's
+             max_steps:int=50, # optimisation steps
+             lr:float=5e-6, # Adam learning rate
+             batch_size:int=8, # samples per step
+             patch:int=24, # LR patch size
+             reg:float=10.0, # pull toward the base weights
+             pref_weight:float=1.0, # weight of the preference term
+             holdout:float=0.25, # share of input images held out for the gate
+             max_drop:float=0.05, # benchmark dB the gate allows to lose
+             deploy_if_passed:bool=True, # deploy when the gate passes
+             devices=1, strategy:str='auto', accelerator:str='cpu', # Lightning's
+             ckpt_every:int=20, # steps between checkpoints
+             wandb:bool=True, # log to W&B (offline by default)
+             seed:int=0, # random seed
+             name:str|None=None, # deploy as this model name (default: base's name)
+            )->dict|None:
+    "Fine-tune `base` on feedback, validate, deploy if it passed; returns what happened (None on DDP ranks > 0)."
+    from lightning.pytorch.callbacks import ModelCheckpoint
+    pairs = (store or FeedbackStore()).pairs() if pairs is None else pairs
+    if not pairs: raise FeedbackError("no feedback pairs to fine-tune on: rate or compare some enhancements first")
+    wf = find_weights(base); base_sha = sha256_file(wf); card = read_card(wf)
+    name = name or card.get('name', base.split('@')[0])
+    cfg = dict(max_steps=max_steps, lr=lr, batch_size=batch_size, patch=patch, reg=reg, pref_weight=pref_weight, holdout=holdout, seed=seed, devices=devices)
+    run = _run_id(base_sha, pairs, cfg); d = settings().home / 'finetune' / run; d.mkdir(parents=True, exist_ok=True)
+    L.seed_everything(seed, verbose=False)
+    degr = (card.get('training') or {}).get('degradation', 'bicubic')
+    data = FeedbackData(pairs, card['architecture']['scale'], patch, batch_size, max_steps, degr, holdout, seed)
+    system = FineTuner(str(wf), lr, reg, pref_weight)
+    ck = d / 'last.ckpt'; resumed = None
+    if ck.exists(): resumed = int(torch.load(ck, map_location='cpu', weights_only=True)['global_step'])
+    logger = _ft_logger(d, run, wandb)
+    trainer = L.Trainer(max_steps=max_steps, accelerator=accelerator, devices=devices, strategy=strategy, logger=logger,
+                        callbacks=[ModelCheckpoint(dirpath=str(d), save_last=True, save_top_k=0, every_n_train_steps=ckpt_every)],
+                        enable_model_summary=False, enable_progress_bar=False, log_every_n_steps=1, num_sanity_val_steps=0)
+    t0 = time.perf_counter(); trainer.fit(system, data, ckpt_path=str(ck) if ck.exists() else None); secs = time.perf_counter() - t0
+    if trainer.global_rank != 0: return None
+    tuned = system.model.cpu().eval(); base_model = load_model(str(wf), device='cpu', cache=False)
+    try: shipped = find_weights(f'{name}@shipped')
+    except MissingWeightsError: shipped = None
+    ref = None if shipped is None or sha256_file(shipped) == base_sha else load_model(str(shipped), device='cpu', cache=False)
+    g = gate(tuned, base_model, data.heldout, max_drop, reference=ref)
+    out = dict(run=run, base=f"{name}@{card.get('version', 'shipped')}", base_sha256=base_sha, steps=trainer.global_step, resumed_from=resumed,
+               seconds=round(secs, 1), train_pairs=len(data.train_pairs), heldout_pairs=len(data.heldout), settings=cfg, gate=g, deployed=None)
+    if g['passed'] and deploy_if_passed:
+        out['deployed'] = deploy(tuned, name, {'base': out['base'], 'base_sha256': base_sha, 'training': {
+            'kind': 'fine-tune on feedback', 'feedback_ids': sorted(p.feedback_id for p in pairs), 'heldout_ids': sorted(p.feedback_id for p in data.heldout),
+            'settings': cfg, 'steps': trainer.global_step, 'seconds': round(secs, 1), 'degradation': degr, 'base_training': card.get('training')}, 'gate': g})
+    if wandb:  # the gate's figures in the run's summary; then close the run, so that all of it is on disk
+        acc, drop = g['preference_accuracy'], g.get('psnr', {}).get('drop', {})
+        logger.experiment.summary.update({'gate/passed': g['passed'], 'gate/moved_toward': acc['moved_toward'], 'deployed': out['deployed'] or '',
+                                          **{f'gate/{k}_drop_db': v for k, v in drop.items()}})
+        logger.experiment.finish()
+    for f in d.glob('*.ckpt'): f.unlink()  # finished: a later identical request starts afresh
+    (d / 'result.json').write_text(json.dumps(out, indent=1, default=str))
+    return out
+
+# %% ../nbs/09_finetune.ipynb #39f67cb5
+SHARPNESS_VARIANTS = ({'denoise': 0.6}, {}, {'sharpen': 0.6}) # softened, plain, sharpened
+
+def simulate_choices(store:FeedbackStore, # where the enhancements and feedback go
+                     inputs:list, # image files
+                     model:str='fast-x4', # the model that makes the outputs
+                     variants:tuple=SHARPNESS_VARIANTS, # params of each output, softest first
+                    )->list[int]:
+    "Enhance each input as `variants`, then choose (sharper wins) and rate; returns the feedback ids."
+    from enhance5k.metrics import edge_sharpness
+    s = read_card(find_weights(model))['architecture']['scale']; ids = []
+    for f in inputs:
+        es = [store.enhance(f, target=f'x{s}', model=model, params=p, cache=False)[0] for p in variants]
+        sharp = [float(edge_sharpness(_rgb(store.get(e)['output_file']))) for e in es]
+        ranks = sorted(range(len(es)), key=lambda i: sharp[i])
+        for j, i in enumerate(ranks): ids.append(store.rate(es[i], 1 + round(4 * j / max(1, len(es) - 1))))
+        for a in range(len(es)):
+            for b in range(a + 1, len(es)): ids.append(store.choose(es[a], es[b], es[a] if sharp[a] > sharp[b] else es[b]))
+    return ids
+
+# %% ../nbs/09_finetune.ipynb #b5502717
+def photo_crops(dest:str|Path, # a folder (created)
+                n:int=8, # how many (one per photo)
+                size:int=128, # crop side, pixels
+               )->list[Path]:
+    "Square crops of the shared photos (at 1/4 size) as PNG files; needs ENHANCE5K_DATA/photos."
+    from enhance5k.io import read_image, write_image, Image
+    d = data_dir('photos')
+    if d is None: raise ConfigError(f"no photos to crop: {data_missing_reason('photos')}")
+    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True); out = []
+    for i, f in enumerate(sorted(p for p in d.iterdir() if p.suffix.lower() in ('.png', '.jpg', '.jpeg'))[:n]):
+        x = imresize(_rgb(f), 0.25).clamp(0, 1); H, W = x.shape[-2:]; y0, x0 = (H - size) // 2, (W - size) // 2
+        c = x[0, :, y0:y0 + size, x0:x0 + size].permute(1, 2, 0).mul(255).round().to(torch.uint8).numpy()
+        write_image(Image(c), dest / f'crop{i}.png', overwrite=True); out.append(dest / f'crop{i}.png')
+    return out
+
+# %% ../nbs/09_finetune.ipynb #ebbe1982
+from .adjust import EnhanceParams, PARAM_SPECS
+
+# %% ../nbs/09_finetune.ipynb #220d8e8b
+def learned_params(store:FeedbackStore|None=None, # the store (default: the user's)
+                   model:str|None=None, # for this model (None: any)
+                  )->EnhanceParams:
+    "The params the loop last deployed (defaults if it never did)."
+    for d in reversed((store or FeedbackStore()).decisions()):
+        if d['strategy'] == 'params' and d['outcome'] == 'deployed' and (model is None or d['model'] == model):
+            return EnhanceParams(**d['details']['params'])
+    return EnhanceParams()
+
+def optimise_params(ratings:list, # rows of `FeedbackStore.ratings(kind='rating')`
+                    current:EnhanceParams, # the params in use
+                    steps:int=200, # projected gradient-ascent steps
+                    caution:float=1.0, # standard deviations subtracted from the predicted rating
+                   )->dict:
+    "Fit rating ~ params coordinates and search the box: the proposal, its cautious value, and the current params' value."
+    from enhance5k.learn import RewardModel, SEARCH_SPACE, to_coords, to_params
+    coords = lambda p: to_coords(EnhanceParams(**{k: v for k, v in (p or {}).items() if k in PARAM_SPECS}))
+    z = torch.stack([coords(r['params']) for r in ratings]); m = RewardModel(n_quad=len(SEARCH_SPACE)).fit(z, [r['rating'] for r in ratings])
+    u = z[torch.argmax(m.predict(z)[0])].clone().requires_grad_(True); opt = torch.optim.Adam([u], lr=0.05)
+    for _ in range(steps):
+        mu, sd = m.predict(u[None]); opt.zero_grad(); (-(mu - caution * sd)).sum().backward(); opt.step()
+        with torch.no_grad(): u.clamp_(-1, 1)  # projection onto the box: the bounds hold
+    with torch.no_grad():
+        (mu, sd), (mc, sc) = m.predict(u[None]), m.predict(to_coords(current)[None])
+    p = to_params(u.detach()); new = {k: round(float(getattr(p, k)), 3) for k in SEARCH_SPACE}
+    return {'params': new, 'predicted': round(float(mu), 3), 'predicted_sd': round(float(sd), 3), 'cautious': round(float(mu - caution * sd), 3),
+            'current_predicted': round(float(mc), 3), 'current_sd': round(float(sc), 3)}
+
+# %% ../nbs/09_finetune.ipynb #11a30716
+class LearningLoop:
+    "One turn at a time: read new feedback, analyse, choose a strategy, run it, validate, deploy or reject, record."
+    def __init__(self, store:FeedbackStore|None=None, # the feedback (default: the user's store)
+                 model:str='fast-x4', # the model it improves
+                 min_new:int=3, # new pieces of feedback before acting
+                 min_choices:int=6, # A/B choices before fine-tuning the network
+                 min_ratings:int=5, # ratings before tuning params
+                 finetune_kwargs:dict|None=None, # passed to `finetune` (max_steps, lr, devices, wandb, ...)
+                ):
+        self.store, self.model, self.min_new, self.min_choices, self.min_ratings = store or FeedbackStore(), model, min_new, min_choices, min_ratings
+        self.finetune_kwargs = finetune_kwargs or {}
+    def __repr__(self): return f"LearningLoop({self.store!r}, {self.model!r})"
+    def params(self)->EnhanceParams: return learned_params(self.store, self.model)
+
+# %% ../nbs/09_finetune.ipynb #72a63796
+from fastcore.basics import patch
+
+@patch
+def analyse(self:LearningLoop)->dict:
+    "New feedback since the last decision, the rating trend, and the parameter impact."
+    st = self.store; seen = max((d['feedback_upto'] or 0 for d in st.decisions()), default=0)
+    rows = st.ratings(); new = [r for r in rows if r['id'] > seen]
+    old_r, new_r = [r['rating'] for r in rows if r['id'] <= seen and r['kind'] == 'rating'], [r['rating'] for r in new if r['kind'] == 'rating']
+    mean = lambda v: round(sum(v) / len(v), 3) if v else None
+    out = {'feedback_upto': max((r['id'] for r in rows), default=seen), 'new': len(new), 'total': len(rows),
+           'ratings': sum(r['kind'] == 'rating' for r in rows), 'choices': sum(r['kind'] == 'choice' and r['input_blob'] is not None for r in rows),
+           'trend': {'earlier_mean': mean(old_r), 'new_mean': mean(new_r)}}
+    if rows and len(new) >= self.min_new:
+        from enhance5k.learn import fit_store, sensitivities
+        m, feats = fit_store(st)
+        out['impact'] = {k: round(v, 4) for k, v in sorted(sensitivities(m, torch.stack(list(feats.values()))).items(), key=lambda kv: -kv[1])}
+    return out
+
+@patch
+def choose(self:LearningLoop, a:dict)->str:
+    "The strategy for analysis `a`: 'wait', 'finetune' or 'params'."
+    if a['new'] < self.min_new: return 'wait'
+    if a['choices'] >= self.min_choices: return 'finetune'
+    return 'params' if a['ratings'] >= self.min_ratings else 'wait'
+
+# %% ../nbs/09_finetune.ipynb #fb1f7d2b
+@patch
+def step(self:LearningLoop, strategy:str|None=None, # force 'finetune' or 'params' (None: the loop chooses)
+        )->dict|None:
+    "One turn of the loop; returns the decision recorded (None on DDP ranks other than 0)."
+    if strategy not in (None, 'finetune', 'params', 'wait'): raise ConfigError(f"strategy must be 'finetune', 'params' or 'wait', got {strategy!r}")
+    a = self.analyse(); s = strategy or self.choose(a); st = self.store
+    def rec(outcome, summary, version=None, **details):
+        st.add_decision(s, outcome, summary, self.model, version, a['feedback_upto'], {'analysis': a} | details)
+        return st.decisions(last=1)[0]
+    if s == 'wait':
+        return rec('waiting', f"{a['new']} new pieces of feedback ({a['choices']} A/B choices, {a['ratings']} ratings in all): not enough to act on yet")
+    if s == 'finetune':
+        try: r = finetune(self.model, st, **self.finetune_kwargs)
+        except Enhance5kError as e: return rec('failed', f"fine-tune failed: {e}")
+        if r is None: return None
+        g = r['gate']; acc = g['preference_accuracy']; dr = g.get('psnr', {}).get('drop', {})
+        figs = f"Y-PSNR drop {', '.join(f'{k} {v:+.3f} dB' for k, v in dr.items())}; moved toward the preferred on {acc['moved_toward'] or 0:.0%} of {acc['choices']} held-out choices"
+        if r['deployed']: return rec('deployed', f"fine-tuned {r['base']} -> {r['deployed']}: {figs}", r['deployed'], result=r)
+        return rec('rejected', f"fine-tune not deployed: {'; '.join(g['reasons'])}" if not g['passed'] else 'fine-tune passed the gate; not deployed (deploy off)', result=r)
+    rows = st.ratings(kind='rating', model=self.model) or st.ratings(kind='rating')
+    if len(rows) < 2: return rec('failed', f"params: {len(rows)} rating(s), need 2 at least")
+    o = optimise_params(rows, self.params())
+    if o['cautious'] > o['current_predicted']:
+        return rec('deployed', f"params {o['params']}: predicted {o['predicted']:.2f} ± {o['predicted_sd']:.2f} against {o['current_predicted']:.2f} now", params=o['params'], optimisation=o)
+    return rec('rejected', f"params: the best found ({o['cautious']:.2f} cautiously) does not beat the current ({o['current_predicted']:.2f})", optimisation=o)
