@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['SHARPNESS_VARIANTS', 'deploy', 'rollback', 'split_pairs', 'input_weights', 'FeedbackSamples', 'FeedbackData',
-           'preference_margin', 'FineTuner', 'benchmark_psnr', 'preference_margins', 'preference_accuracy', 'gate',
-           'finetune', 'simulate_choices', 'photo_crops', 'learned_params', 'optimise_params', 'LearningLoop']
+__all__ = ['SHARPNESS_VARIANTS', 'deploy', 'rollback', 'split_pairs', 'input_weights', 'aligned_choice', 'FeedbackSamples',
+           'FeedbackData', 'preference_margin', 'FineTuner', 'benchmark_psnr', 'preference_margins',
+           'preference_accuracy', 'gate', 'finetune', 'simulate_choices', 'photo_crops', 'learned_params',
+           'optimise_params', 'LearningLoop']
 
 # %% ../nbs/09_finetune.ipynb #d4d989f6
 import os, shutil, tempfile, time
@@ -16,7 +17,7 @@ from pathlib import Path
 from .core import *
 from .models import SRNet, save_model, load_model, models_home, deployed_versions, current_version, find_weights, sha256_file, read_card
 
-# %% ../nbs/09_finetune.ipynb #9cab29d8
+# %% ../nbs/09_finetune.ipynb #e95be503
 def _set_current(name:str, version:str):
     "Point `name` at `version` ('shipped' for the shipped weights), atomically."
     from enhance5k.io import atomic_write
@@ -29,6 +30,8 @@ def deploy(model:SRNet, # the fine-tuned network
     "Write `model` as the next version of `name` and make it current; returns the version ('v1', ...)."
     if not name or name.startswith('.') or any(c in name for c in '@/\\'): raise ConfigError(f"invalid model name {name!r}")
     d = models_home() / name; d.mkdir(parents=True, exist_ok=True)
+    for t in d.glob('.tmp-*'):  # left by a deploy killed half-way; a live one is younger than an hour
+        if time.time() - t.stat().st_mtime > 3600: shutil.rmtree(t, ignore_errors=True)
     for _ in range(100):
         taken = [int(p.name[1:]) for p in d.iterdir() if p.name[:1] == 'v' and p.name[1:].isdigit()]
         v = f'v{max(taken, default=0) + 1}'
@@ -84,7 +87,18 @@ def input_weights(pairs:list)->dict:
     for p in pairs: r.setdefault(Path(p.input).name, []).extend([p.rating] if p.rating is not None else [])
     return {k: 1 + (3 - sum(v) / len(v)) / 4 if v else 1.0 for k, v in r.items()}
 
-# %% ../nbs/09_finetune.ipynb #0021daa3
+# %% ../nbs/09_finetune.ipynb #34c2b381
+def aligned_choice(p:FeedbackPair, # a 'choice' pair
+                   scale:int, # the model's factor
+                  )->tuple:
+    "Lumas (1,1,h,w), (1,1,sh,sw) x2 of a choice's input, preferred and rejected outputs; the input resized if the outputs are not `scale` x it."
+    a, b = _rgb(p.output), _rgb(p.rejected)
+    if a.shape != b.shape: b = imresize(b, size=tuple(a.shape[-2:])).clamp(0, 1)
+    H, W = a.shape[-2] // scale * scale, a.shape[-1] // scale * scale; a, b = a[..., :H, :W], b[..., :H, :W]
+    x = _rgb(p.input)  # a 5K output of a large input: the input is brought down to output / scale, not the outputs up
+    if tuple(x.shape[-2:]) != (H // scale, W // scale): x = imresize(x, size=(H // scale, W // scale)).clamp(0, 1)
+    return luma(x), luma(a), luma(b)
+
 class FeedbackSamples(Dataset):
     "Self-supervised and preference luma patches from feedback pairs (float, full range)."
     def __init__(self, pairs:list, # FeedbackPair list (training side)
@@ -93,45 +107,46 @@ class FeedbackSamples(Dataset):
                  degradation:str='bicubic', # 'bicubic' or 'real' (photo-x4)
                  length:int=800, # samples per epoch
                  seed:int=0, # sampling seed (with the index)
+                 crops:int=32, # random crops kept per image or choice: memory stays small for 5K outputs
                 ):
         if not pairs: raise FeedbackError("no feedback pairs to fine-tune on: rate or compare some enhancements first")
         self.scale, self.patch, self.degradation, self.length, self.seed = scale, patch, degradation, length, seed
-        w = input_weights(pairs); inputs = {}
+        rng = random.Random(seed); w = input_weights(pairs); inputs = {}
         for p in pairs: inputs.setdefault(Path(p.input).name, p.input)
-        lum = lambda x: luma(x)[0]
-        self.selfs = []  # (hr luma, lr luma, weight): whole images, cropped per sample
+        self.selfs = []  # (lr crops, hr crops, weight); one image in memory at a time
         for k, f in inputs.items():
             x = _rgb(f); H, W = x.shape[-2] // scale * scale, x.shape[-1] // scale * scale
             if min(H, W) < patch * scale: continue
             x = x[..., :H, :W]; lr = imresize(x, 1 / scale).clamp(0, 1) if degradation == 'bicubic' else degrade(x, scale)
-            self.selfs.append((lum(x), lum(lr), w[k]))
-        self.prefs = []  # (input luma, preferred luma, rejected luma), outputs at scale x the input
+            self.selfs.append((*self._crops(rng, [luma(lr), luma(x)], crops), w[k]))
+        self.prefs = []  # (input crops, preferred crops, rejected crops)
         for p in pairs:
             if p.kind != 'choice' or p.rejected is None: continue
-            x = _rgb(p.input); size = (x.shape[-1] * scale, x.shape[-2] * scale)
-            if min(x.shape[-2:]) < patch: continue
-            o = [_rgb(f) for f in (p.output, p.rejected)]
-            o = [y if (y.shape[-1], y.shape[-2]) == size else imresize(y, size=size[::-1]).clamp(0, 1) for y in o]
-            self.prefs.append((lum(x), lum(o[0]), lum(o[1])))
+            ims = aligned_choice(p, scale)
+            if min(ims[0].shape[-2:]) >= patch: self.prefs.append(self._crops(rng, list(ims), crops))
         if not self.selfs and not self.prefs: raise FeedbackError(f"no feedback image is large enough to train on ({patch} px inputs at least)")
 
-    def __len__(self): return self.length
-    def _crop(self, rng, ims, s):
-        "The same random crop (patch in LR pixels) of LR `ims[0]` and of `ims[1:]` at `s`x."
-        p = self.patch; h, w = ims[0].shape[-2:]; y, x = rng.randrange(h - p + 1), rng.randrange(w - p + 1)
-        return [ims[0][:, y:y + p, x:x + p]] + [t[:, y * s:(y + p) * s, x * s:(x + p) * s] for t in ims[1:]]
+    def _crops(self, rng, ims, n):
+        "`n` random aligned crops: `patch` px of LR `ims[0]` (1,1,h,w), `scale` x that of the others; stacked (n,1,.,.)."
+        p, s = self.patch, self.scale; h, w = ims[0].shape[-2:]; out = [[] for _ in ims]
+        for _ in range(n):
+            y, x = rng.randrange(h - p + 1), rng.randrange(w - p + 1)
+            out[0].append(ims[0][0, :, y:y + p, x:x + p])
+            for o, t in zip(out[1:], ims[1:]): o.append(t[0, :, y * s:(y + p) * s, x * s:(x + p) * s])
+        return tuple(torch.stack(o).contiguous() for o in out)
 
+    def __len__(self): return self.length
     def __getitem__(self, i):
         rng, s, p = random.Random(self.seed * 1_000_003 + i), self.scale, self.patch
         z, zs = torch.zeros(1, p, p), torch.zeros(1, p * s, p * s)
         out = dict(lr=z, hr=zs, w=torch.tensor(0.0), px=z, pp=zs, pr=zs, pm=torch.tensor(0.0))
         if self.selfs:
-            hr, lr, w = self.selfs[rng.randrange(len(self.selfs))]; l, h = self._crop(rng, [lr, hr], s)
-            out.update(lr=l, hr=h, w=torch.tensor(float(w)))
+            lr, hr, w = self.selfs[rng.randrange(len(self.selfs))]; j = rng.randrange(len(lr))
+            out.update(lr=lr[j], hr=hr[j], w=torch.tensor(float(w)))
         if self.prefs:
-            x, a, b = self.prefs[rng.randrange(len(self.prefs))]; c = self._crop(rng, [x, a, b], s)
-            out.update(px=c[0], pp=c[1], pr=c[2], pm=torch.tensor(1.0))
-        return {k: v.contiguous() for k, v in out.items()}
+            x, a, b = self.prefs[rng.randrange(len(self.prefs))]; j = rng.randrange(len(x))
+            out.update(px=x[j], pp=a[j], pr=b[j], pm=torch.tensor(1.0))
+        return out
 
 # %% ../nbs/09_finetune.ipynb #446eda09
 class FeedbackData(L.LightningDataModule):
@@ -195,7 +210,7 @@ class FineTuner(L.LightningModule):
         self.log('drift', drift); self.log('loss', loss, prog_bar=True); return loss
     def configure_optimizers(self): return torch.optim.Adam(self.model.parameters(), lr=self.hparams.lr)
 
-# %% ../nbs/09_finetune.ipynb #d3be5ad2
+# %% ../nbs/09_finetune.ipynb #8ea66b82
 def benchmark_psnr(model:SRNet, # the network (its .scale is used)
                    sets:tuple=('Set5', 'Set14'), # benchmark sets in ENHANCE5K_DATA
                   )->dict:
@@ -222,12 +237,10 @@ def preference_margins(model:SRNet, # the network
     s, out = model.scale, []
     for p in pairs:
         if p.kind != 'choice' or p.rejected is None: continue
-        x = _rgb(p.input); H, W = x.shape[-2:]; size = (W * s, H * s)
-        o = [_rgb(f) for f in (p.output, p.rejected)]
-        o = [y if (y.shape[-1], y.shape[-2]) == size else imresize(y, size=size[::-1]).clamp(0, 1) for y in o]
+        x, a, b = aligned_choice(p, s); H, W = x.shape[-2:]
         h, w = min(H, edge), min(W, edge); y0, x0 = (H - h) // 2, (W - w) // 2
-        x = x[..., y0:y0 + h, x0:x0 + w]; o = [luma(y[..., y0 * s:(y0 + h) * s, x0 * s:(x0 + w) * s]) for y in o]
-        with torch.no_grad(): f = model.eval().forward_luma(luma(x)).clamp(0, 1)
+        x = x[..., y0:y0 + h, x0:x0 + w]; o = [t[..., y0 * s:(y0 + h) * s, x0 * s:(x0 + w) * s] for t in (a, b)]
+        with torch.no_grad(): f = model.eval().forward_luma(x).clamp(0, 1)
         out.append(float(preference_margin(f, *o)))
     return out
 

@@ -24,3 +24,13 @@ def fake_icc():
     "A real sRGB ICC profile from Pillow's ImageCms."
     from PIL import ImageCms
     return ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB')).tobytes()
+
+def history(root, want, timeout=30.0):
+    "History rows of the offline W&B runs under `root`, re-read until `want(rows)` holds or `timeout` s pass (W&B's service writes the file in the background)."
+    import time
+    from enhance5k.feedback import wandb_history
+    t0 = time.time()
+    while True:
+        rows = [x for run in sorted(root.glob('offline-run-*')) if list(run.glob('run-*.wandb')) for x in wandb_history(run)]
+        if want(rows) or time.time() - t0 > timeout: return rows
+        time.sleep(0.5)

@@ -3,6 +3,7 @@ import json, os, signal, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import pytest
+from conftest import history
 from enhance5k.io import Image, write_image, read_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +90,7 @@ def test_wandb_unreachable(tmp_path):
     wdir = tmp_path / 'wb'
     assert sync(store, dir=wdir, mode='offline')['logged'] == 1
     assert sync(store, dir=wdir, mode='offline')['logged'] == 0 and store.unsynced() == []
-    logged = [h['feedback_id'] for run in (wdir / 'wandb').glob('offline-run-*') for h in wandb_history(run) if 'feedback_id' in h]
+    logged = [h['feedback_id'] for h in history(wdir / 'wandb', lambda rows: any('feedback_id' in x for x in rows)) if 'feedback_id' in h]
     assert logged == [fid]
 
 def test_wandb_invalid_setting_cli_sync(tmp_path, monkeypatch):
@@ -132,8 +133,8 @@ def test_widget_clicks_store_and_log(tmp_path):
         assert (r['rating'], r['enhancement_id'], r['comment'], r['user'], r['session']) == (n, eid, f'c{n}', 'tester', 'clicks')
         assert f'rating <b>{n}</b>' in c.status.value and c.comment.value == ''
     assert sink.finish()
-    h = [x for run in (wdir / 'wandb').glob('offline-run-*') for x in wandb_history(run) if 'feedback_id' in x]
-    assert [(x['rating'], x['enhancement_id']) for x in h] == [(n, eid) for n in range(1, 6)]
+    h = [x for x in history(wdir / 'wandb', lambda rows: sum('feedback_id' in x for x in rows) >= 5) if 'feedback_id' in x]
+    assert [(x['rating'], x['enhancement_id']) for x in h] == [(n, eid) for n in range(1, 6)], (sink.error, list((wdir / 'wandb').rglob('*.wandb')))
     assert all(x['after/_type'] == 'image-file' and x['before/_type'] == 'image-file' for x in h)
     assert store.unsynced() == []
     assert review([eid], store, sink=None).rating_buttons[0].description == '1'
