@@ -386,7 +386,7 @@ def _validate(rgb:np.ndarray, alpha, plan:EnhancePlan):
     if rgb.shape != (H, W, 3) or rgb.dtype != dt: raise PipelineError(f"output is {rgb.shape} {rgb.dtype}, the plan wants {(H, W, 3)} {np.dtype(dt)}")
     if plan.alpha and (alpha is None or alpha.shape != (H, W) or alpha.dtype != dt): raise PipelineError("the alpha channel was not carried to the output size")
 
-# %% ../nbs/06_enhance.ipynb #37cd2938
+# %% ../nbs/06_enhance.ipynb #388c5607
 def enhance(input, # a path, bytes, file object or an enhance5k Image
             target:str='5k', # output size: 5k, 4k, 8k, WxH, xN
             model:str=DEFAULT_MODEL, # a model name (see `available_models`), a .safetensors path, or 'bicubic'
@@ -402,7 +402,7 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
     "Take one image to `target`: analyse, plan, adjust, super-resolve, guard, validate, assess."
     perf, t0 = PerfTracker(), time.perf_counter()
     if isinstance(params, str) and params.strip().lower() == 'learned':  # resolved now: the cache key holds the values
-        from enhance5k.finetune import learned_params; params = learned_params()
+        from enhance5k.feedback import FeedbackStore; params = FeedbackStore().learned_params()
     key = _input_key(input) if cache and not dry_run and _cache_size() else None
     if key is not None:
         wkey = model if model == 'bicubic' else sha256_file(find_weights(model))

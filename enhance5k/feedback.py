@@ -587,7 +587,7 @@ def wandb_history(run_dir:str|Path)->list[dict]:
                 out.append({i.key or '/'.join(i.nested_key): json.loads(i.value_json) for i in r.history.item})
     return out
 
-# %% ../nbs/07_feedback.ipynb #20fd36db
+# %% ../nbs/07_feedback.ipynb #d309fe35
 DECISION_STRATEGIES, DECISION_OUTCOMES = ('wait', 'params', 'finetune'), ('waiting', 'deployed', 'rejected', 'failed')
 
 @patch
@@ -610,6 +610,15 @@ def decisions(self:FeedbackStore, last:int|None=None, # only the newest `last`
     "The learning loop's decisions, oldest first, details parsed."
     rows = self._read('SELECT * FROM decisions ORDER BY id DESC' + (' LIMIT ?' if last else ''), (last,) if last else ())
     return [r | {'details': json.loads(r['details'])} for r in reversed(rows)]
+
+@patch
+def learned_params(self:FeedbackStore, model:str|None=None, # for this model (None: any)
+                  ):
+    "The EnhanceParams the loop last deployed (defaults if it never did)."
+    from enhance5k.adjust import EnhanceParams
+    for d in reversed(self.decisions()):
+        if d['strategy'] == 'params' and d['outcome'] == 'deployed' and (model is None or d['model'] == model): return EnhanceParams(**d['details']['params'])
+    return EnhanceParams()
 
 # %% ../nbs/07_feedback.ipynb #fba4343c
 TREND_METRICS = {'nr_score': 'image_quality', 'edge_sharpness': 'detail_preservation', 'noise_sigma': 'detail_preservation',

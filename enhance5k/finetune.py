@@ -8,8 +8,8 @@ from __future__ import annotations
 # %% auto #0
 __all__ = ['SHARPNESS_VARIANTS', 'deploy', 'rollback', 'split_pairs', 'input_weights', 'aligned_choice', 'FeedbackSamples',
            'FeedbackData', 'preference_margin', 'FineTuner', 'benchmark_psnr', 'preference_margins',
-           'preference_accuracy', 'gate', 'finetune', 'simulate_choices', 'photo_crops', 'learned_params',
-           'optimise_params', 'LearningLoop']
+           'preference_accuracy', 'gate', 'finetune', 'simulate_choices', 'photo_crops', 'optimise_params',
+           'LearningLoop']
 
 # %% ../nbs/09_finetune.ipynb #d4d989f6
 import os, shutil, tempfile, time
@@ -56,7 +56,7 @@ def rollback(name:str, # the model
     i = vs.index(cur); prev = vs[i - 1] if i > 0 else 'shipped'
     _set_current(name, prev); return prev
 
-# %% ../nbs/09_finetune.ipynb #079b65d3
+# %% ../nbs/09_finetune.ipynb #3da03524
 import hashlib, json, random
 import torch
 import torch.nn.functional as F
@@ -65,13 +65,9 @@ import lightning as L
 from .models import luma
 from .ops import imresize, degrade
 from .feedback import FeedbackPair, FeedbackStore
+from .train import _load, _logger  # an image file as float RGB; the W&B/CSV logger the training recipe uses
 
-# %% ../nbs/09_finetune.ipynb #57f79d6c
-def _rgb(path)->torch.Tensor:
-    "An image file as float RGB (1,3,H,W) (`read_image`: safe, named errors)."
-    from enhance5k.io import read_image, to_tensor
-    return to_tensor(read_image(path))
-
+# %% ../nbs/09_finetune.ipynb #0bbb1384
 def split_pairs(pairs:list, # FeedbackPair list
                 holdout:float=0.25, # share of the input images held out
                )->tuple[list, list]:
@@ -87,15 +83,15 @@ def input_weights(pairs:list)->dict:
     for p in pairs: r.setdefault(Path(p.input).name, []).extend([p.rating] if p.rating is not None else [])
     return {k: 1 + (3 - sum(v) / len(v)) / 4 if v else 1.0 for k, v in r.items()}
 
-# %% ../nbs/09_finetune.ipynb #34c2b381
+# %% ../nbs/09_finetune.ipynb #8643877f
 def aligned_choice(p:FeedbackPair, # a 'choice' pair
                    scale:int, # the model's factor
                   )->tuple:
     "Lumas (1,1,h,w), (1,1,sh,sw) x2 of a choice's input, preferred and rejected outputs; the input resized if the outputs are not `scale` x it."
-    a, b = _rgb(p.output), _rgb(p.rejected)
+    a, b = _load(p.output), _load(p.rejected)
     if a.shape != b.shape: b = imresize(b, size=tuple(a.shape[-2:])).clamp(0, 1)
     H, W = a.shape[-2] // scale * scale, a.shape[-1] // scale * scale; a, b = a[..., :H, :W], b[..., :H, :W]
-    x = _rgb(p.input)  # a 5K output of a large input: the input is brought down to output / scale, not the outputs up
+    x = _load(p.input)  # a 5K output of a large input: the input is brought down to output / scale, not the outputs up
     if tuple(x.shape[-2:]) != (H // scale, W // scale): x = imresize(x, size=(H // scale, W // scale)).clamp(0, 1)
     return luma(x), luma(a), luma(b)
 
@@ -115,7 +111,7 @@ class FeedbackSamples(Dataset):
         for p in pairs: inputs.setdefault(Path(p.input).name, p.input)
         self.selfs = []  # (lr crops, hr crops, weight); one image in memory at a time
         for k, f in inputs.items():
-            x = _rgb(f); H, W = x.shape[-2] // scale * scale, x.shape[-1] // scale * scale
+            x = _load(f); H, W = x.shape[-2] // scale * scale, x.shape[-1] // scale * scale
             if min(H, W) < patch * scale: continue
             x = x[..., :H, :W]; lr = imresize(x, 1 / scale).clamp(0, 1) if degradation == 'bicubic' else degrade(x, scale)
             self.selfs.append((*self._crops(rng, [luma(lr), luma(x)], crops), w[k]))
@@ -210,7 +206,7 @@ class FineTuner(L.LightningModule):
         self.log('drift', drift); self.log('loss', loss, prog_bar=True); return loss
     def configure_optimizers(self): return torch.optim.Adam(self.model.parameters(), lr=self.hparams.lr)
 
-# %% ../nbs/09_finetune.ipynb #8ea66b82
+# %% ../nbs/09_finetune.ipynb #f94debc8
 def benchmark_psnr(model:SRNet, # the network (its .scale is used)
                    sets:tuple=('Set5', 'Set14'), # benchmark sets in ENHANCE5K_DATA
                   )->dict:
@@ -220,9 +216,11 @@ def benchmark_psnr(model:SRNet, # the network (its .scale is used)
     for name in sets:
         d = data_dir(name)
         if d is None: raise ConfigError(f"cannot validate: {data_missing_reason(name)}")
+        files = sorted(d.glob('*.png'))
+        if not files: raise ConfigError(f"cannot validate: no PNG images in {d}")
         ps = []
-        for f in sorted(d.glob('*.png')):
-            hr = _rgb(f); hr = hr[..., :hr.shape[-2] // s * s, :hr.shape[-1] // s * s]
+        for f in files:
+            hr = _load(f); hr = hr[..., :hr.shape[-2] // s * s, :hr.shape[-1] // s * s]
             lr = imresize(hr, 1 / s).clamp(0, 1).mul(255).round().to(torch.uint8)
             with torch.no_grad(): sr = model.eval()(lr).float() / 255
             ps.append(psnr(sr, hr, crop=s, y_channel=True).item())
@@ -278,19 +276,13 @@ def gate(tuned:SRNet, # the fine-tuned network
         if acc['tuned'] < acc['base']: why.append(f"nearer the preferred output on fewer held-out choices ({acc['base']:.0%} -> {acc['tuned']:.0%})")
     return out | {'passed': not why, 'reasons': why}
 
-# %% ../nbs/09_finetune.ipynb #60ffe2eb
+# %% ../nbs/09_finetune.ipynb #8250a6f2
 def _run_id(base_sha:str, pairs:list, cfg:dict)->str:
     "A name for a fine-tune: the same base, feedback and settings give the same run (and resume it)."
     key = json.dumps([base_sha, sorted(p.feedback_id for p in pairs), cfg], sort_keys=True, default=str)
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
-def _ft_logger(d:Path, run:str, wandb:bool):
-    from lightning.pytorch.loggers import CSVLogger, WandbLogger
-    if not wandb: return CSVLogger(str(d), name='csv')
-    return WandbLogger(project=os.environ.get('WANDB_PROJECT', 'enhance5k'), name=f'finetune-{run}', save_dir=str(d),
-                       offline=os.environ.get('WANDB_MODE', 'offline') != 'online')
-
-# %% ../nbs/09_finetune.ipynb #7fc80d79
+# %% ../nbs/09_finetune.ipynb #c9051d61
 def finetune(base:str='fast-x4', # the model to improve (its current deployed version unless pinned)
              store:FeedbackStore|None=None, # the feedback (default: the user's store)
              pairs:list|None=None, # or these FeedbackPairs instead of the store's
@@ -323,7 +315,7 @@ def finetune(base:str='fast-x4', # the model to improve (its current deployed ve
     system = FineTuner(str(wf), lr, reg, pref_weight)
     ck = d / 'last.ckpt'; resumed = None
     if ck.exists(): resumed = int(torch.load(ck, map_location='cpu', weights_only=True)['global_step'])
-    logger = _ft_logger(d, run, wandb)
+    logger = _logger(run, wandb, 'finetune', d)
     trainer = L.Trainer(max_steps=max_steps, accelerator=accelerator, devices=devices, strategy=strategy, logger=logger,
                         callbacks=[ModelCheckpoint(dirpath=str(d), save_last=True, save_top_k=0, every_n_train_steps=ckpt_every)],
                         enable_model_summary=False, enable_progress_bar=False, log_every_n_steps=1, num_sanity_val_steps=0)
@@ -349,7 +341,7 @@ def finetune(base:str='fast-x4', # the model to improve (its current deployed ve
     (d / 'result.json').write_text(json.dumps(out, indent=1, default=str))
     return out
 
-# %% ../nbs/09_finetune.ipynb #39f67cb5
+# %% ../nbs/09_finetune.ipynb #8b189a7b
 SHARPNESS_VARIANTS = ({'denoise': 0.6}, {}, {'sharpen': 0.6}) # softened, plain, sharpened
 
 def simulate_choices(store:FeedbackStore, # where the enhancements and feedback go
@@ -362,14 +354,14 @@ def simulate_choices(store:FeedbackStore, # where the enhancements and feedback 
     s = read_card(find_weights(model))['architecture']['scale']; ids = []
     for f in inputs:
         es = [store.enhance(f, target=f'x{s}', model=model, params=p, cache=False)[0] for p in variants]
-        sharp = [float(edge_sharpness(_rgb(store.get(e)['output_file']))) for e in es]
+        sharp = [float(edge_sharpness(_load(store.get(e)['output_file']))) for e in es]
         ranks = sorted(range(len(es)), key=lambda i: sharp[i])
         for j, i in enumerate(ranks): ids.append(store.rate(es[i], 1 + round(4 * j / max(1, len(es) - 1))))
         for a in range(len(es)):
             for b in range(a + 1, len(es)): ids.append(store.choose(es[a], es[b], es[a] if sharp[a] > sharp[b] else es[b]))
     return ids
 
-# %% ../nbs/09_finetune.ipynb #b5502717
+# %% ../nbs/09_finetune.ipynb #24700036
 def photo_crops(dest:str|Path, # a folder (created)
                 n:int=8, # how many (one per photo)
                 size:int=128, # crop side, pixels
@@ -380,7 +372,7 @@ def photo_crops(dest:str|Path, # a folder (created)
     if d is None: raise ConfigError(f"no photos to crop: {data_missing_reason('photos')}")
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True); out = []
     for i, f in enumerate(sorted(p for p in d.iterdir() if p.suffix.lower() in ('.png', '.jpg', '.jpeg'))[:n]):
-        x = imresize(_rgb(f), 0.25).clamp(0, 1); H, W = x.shape[-2:]; y0, x0 = (H - size) // 2, (W - size) // 2
+        x = imresize(_load(f), 0.25).clamp(0, 1); H, W = x.shape[-2:]; y0, x0 = (H - size) // 2, (W - size) // 2
         c = x[0, :, y0:y0 + size, x0:x0 + size].permute(1, 2, 0).mul(255).round().to(torch.uint8).numpy()
         write_image(Image(c), dest / f'crop{i}.png', overwrite=True); out.append(dest / f'crop{i}.png')
     return out
@@ -388,16 +380,7 @@ def photo_crops(dest:str|Path, # a folder (created)
 # %% ../nbs/09_finetune.ipynb #ebbe1982
 from .adjust import EnhanceParams, PARAM_SPECS
 
-# %% ../nbs/09_finetune.ipynb #220d8e8b
-def learned_params(store:FeedbackStore|None=None, # the store (default: the user's)
-                   model:str|None=None, # for this model (None: any)
-                  )->EnhanceParams:
-    "The params the loop last deployed (defaults if it never did)."
-    for d in reversed((store or FeedbackStore()).decisions()):
-        if d['strategy'] == 'params' and d['outcome'] == 'deployed' and (model is None or d['model'] == model):
-            return EnhanceParams(**d['details']['params'])
-    return EnhanceParams()
-
+# %% ../nbs/09_finetune.ipynb #b2e2c8bf
 def optimise_params(ratings:list, # rows of `FeedbackStore.ratings(kind='rating')`
                     current:EnhanceParams, # the params in use
                     steps:int=200, # projected gradient-ascent steps
@@ -417,7 +400,7 @@ def optimise_params(ratings:list, # rows of `FeedbackStore.ratings(kind='rating'
     return {'params': new, 'predicted': round(float(mu), 3), 'predicted_sd': round(float(sd), 3), 'cautious': round(float(mu - caution * sd), 3),
             'current_predicted': round(float(mc), 3), 'current_sd': round(float(sc), 3)}
 
-# %% ../nbs/09_finetune.ipynb #11a30716
+# %% ../nbs/09_finetune.ipynb #0b3b3925
 class LearningLoop:
     "One turn at a time: read new feedback, analyse, choose a strategy, run it, validate, deploy or reject, record."
     def __init__(self, store:FeedbackStore|None=None, # the feedback (default: the user's store)
@@ -430,7 +413,7 @@ class LearningLoop:
         self.store, self.model, self.min_new, self.min_choices, self.min_ratings = store or FeedbackStore(), model, min_new, min_choices, min_ratings
         self.finetune_kwargs = finetune_kwargs or {}
     def __repr__(self): return f"LearningLoop({self.store!r}, {self.model!r})"
-    def params(self)->EnhanceParams: return learned_params(self.store, self.model)
+    def params(self)->EnhanceParams: return self.store.learned_params(self.model)
 
 # %% ../nbs/09_finetune.ipynb #72a63796
 from fastcore.basics import patch

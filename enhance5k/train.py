@@ -158,18 +158,18 @@ class SRSystem(L.LightningModule):
         sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, n) / n)) * 0.98 + 0.02)  # plain floats: checkpoints load weights_only
         return {'optimizer': opt, 'lr_scheduler': {'scheduler': sched, 'interval': 'step'}}
 
-# %% ../nbs/04a_train.ipynb #528bc883
+# %% ../nbs/04a_train.ipynb #f7ff7f53
 def machine()->str:
     "A short description of the hardware training or benchmarking ran on."
     if torch.cuda.is_available(): return f"{torch.cuda.get_device_name(0)} (CUDA), torch {torch.__version__}"
     return f"{platform.machine()} CPU, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
 
-def _logger(name:str, wandb:bool):
-    "W&B logger, offline unless WANDB_MODE says otherwise; CSV when W&B is off."
+def _logger(name:str, wandb:bool, kind:str='train', save_dir:Path|None=None):
+    "W&B logger (run `KIND-NAME`), offline unless WANDB_MODE says otherwise; CSV when W&B is off. Under `ENHANCE5K_HOME/KIND` by default."
     from lightning.pytorch.loggers import CSVLogger, WandbLogger
-    d = settings().home / 'train'; d.mkdir(parents=True, exist_ok=True)
+    d = Path(save_dir) if save_dir else settings().home / kind; d.mkdir(parents=True, exist_ok=True)
     if not wandb: return CSVLogger(str(d), name=name)
-    return WandbLogger(project=os.environ.get('WANDB_PROJECT', 'enhance5k'), name=f'train-{name}', save_dir=str(d),
+    return WandbLogger(project=os.environ.get('WANDB_PROJECT', 'enhance5k'), name=f'{kind}-{name}', save_dir=str(d),
                        offline=os.environ.get('WANDB_MODE', 'offline') != 'online')
 
 # %% ../nbs/04a_train.ipynb #b01a6776
