@@ -7,10 +7,10 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'SEARCH_SPACE', 'TASTES', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES',
-           'measure', 'view_of', 'to_params', 'to_coords', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'GPModel',
-           'Candidate', 'PreferenceLearner', 'store_features', 'fit_store', 'sensitivities']
+           'measure', 'view_of', 'to_params', 'to_coords', 'reach', 'SimulatedRater', 'quad', 'RewardModel',
+           'IdealPointModel', 'Candidate', 'PreferenceLearner', 'store_features', 'fit_store', 'sensitivities']
 
-# %% ../nbs/08_learn.ipynb #21547aa2
+# %% ../nbs/08_learn.ipynb #b35aa866
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from .ops import imresize
 from .adjust import EnhanceParams, PARAM_SPECS, apply
 from . import metrics as M
 from .feedback import _check_rating
+from fastcore.basics import patch
 
 # %% ../nbs/08_learn.ipynb #34ff4972
 PROPERTIES = {'warmth': M.warmth, 'saturation': M.colourfulness, 'brightness': M.brightness, 'contrast': M.contrast, 'sharpness': M.edge_sharpness}
@@ -157,32 +158,90 @@ class RewardModel:
         var = ((P @ cov) * P).sum(-1).clamp_min(0)
         return 3 + 2 * (P @ w), 2 * (var + 1e-12).sqrt()
 
-# %% ../nbs/08_learn.ipynb #a3d1e571
-class GPModel:
-    "Gaussian-process regression of 1-5 ratings (RBF kernel); `predict` gives mean and standard deviation."
-    def __init__(self, lengthscale:float=0.5, # kernel length scale, in feature units
-                 signal:float=1.0, # prior standard deviation of the rating / 2 around its mean
-                 noise:float=0.3, # rating noise / 2 (rounding included)
-                 additive:bool=True, # a sum of one-feature kernels (each feature adds its own effect) instead of one joint RBF
+# %% ../nbs/08_learn.ipynb #fe029404
+def _ordinal_nll(mean:torch.Tensor, r:torch.Tensor, sigma:float)->torch.Tensor:
+    "Negative log-likelihood of whole-number ratings 1-5 as a noisy latent rounded and clipped (ordinal probit)."
+    lo = torch.where(r <= 1, torch.full_like(mean, -torch.inf), (r - 0.5 - mean) / sigma)
+    hi = torch.where(r >= 5, torch.full_like(mean, torch.inf), (r + 0.5 - mean) / sigma)
+    lp_hi, lp_lo = torch.special.log_ndtr(hi), torch.special.log_ndtr(lo)
+    return -(lp_hi + torch.log1p(-torch.exp((lp_lo - lp_hi).clamp(max=-1e-6)))).sum()
+
+class IdealPointModel:
+    "Ratings as closeness to an ideal adjustment `c`, per property and per image; MAP fit with a Laplace uncertainty of `c`."
+    def __init__(self, ideal, # c (d,) in [-1, 1] -> the property changes it makes of each image (n_images, p), differentiable
+                 c0:torch.Tensor, # prior mean of c: the defaults' coordinates
+                 n_images:int, # images the ratings are of
+                 sigma:float=0.4, # noise of the latent rating before rounding (rating points)
+                 width:float=0.5, # prior median of each property's tolerance (feature units)
+                 spread:float=1.0, # prior standard deviation of c around c0 (coordinate units)
+                 steps:int=40, # Adam steps per refit (warm-started from the last fit)
                 ):
-        self.l, self.s, self.noise, self.additive, self.Z = lengthscale, signal, noise, additive, None
+        self.ideal, self.c0, self.sigma, self.width, self.spread, self.steps = ideal, c0.float(), sigma, width, spread, steps
+        p = len(PROPERTIES)
+        self.theta = dict(c=self.c0.clone(), log_w=torch.full((p,), math.log(width)), logit=torch.zeros(p), log_a=torch.tensor(math.log(3.0)), b=torch.ones(n_images))
+        self.cov, self.jac = torch.eye(len(c0)) * spread ** 2, None
 
-    def _k(self, a, b):
-        if not self.additive: return self.s ** 2 * torch.exp(-0.5 * torch.cdist(a, b).pow(2) / self.l ** 2)
-        return self.s ** 2 * torch.exp(-0.5 * (a[:, None, :] - b[None, :, :]).pow(2) / self.l ** 2).mean(-1)
+    def __repr__(self): return f"IdealPointModel(c={[round(x, 2) for x in self.theta['c'].tolist()]})"
 
-    def fit(self, z:torch.Tensor, ratings)->GPModel:
-        "Condition on ratings of the features z (N, d)."
-        self.Z = z.double(); y = (torch.as_tensor(ratings, dtype=torch.float64) - 3) / 2; self.m = y.mean()
-        self.L = torch.linalg.cholesky(self._k(self.Z, self.Z) + self.noise ** 2 * torch.eye(len(y), dtype=torch.float64))
-        self.alpha = torch.cholesky_solve((y - self.m)[:, None], self.L)[:, 0]; return self
+    def _predict(self, th:dict, z:torch.Tensor, idx:torch.Tensor, t:torch.Tensor|None=None):
+        t = self.ideal(th['c']) if t is None else t; e = torch.exp(-0.5 * ((z - t[idx]) / (th['log_w'].exp() + 1e-3)) ** 2)
+        return th['b'][idx] + th['log_a'].exp() * (torch.softmax(th['logit'], 0) * e).sum(-1), e, t
 
-    def predict(self, z:torch.Tensor)->tuple[torch.Tensor, torch.Tensor]:
-        "Predicted rating (1-5 scale) and its standard deviation, differentiable in `z`."
-        z = z.double()
-        if self.Z is None: return torch.full(z.shape[:1], 3.0, dtype=torch.float64), torch.full(z.shape[:1], 2 * self.s, dtype=torch.float64)
-        ks = self._k(z, self.Z); var = (self.s ** 2 - (ks * torch.cholesky_solve(ks.T, self.L).T).sum(-1)).clamp_min(0)
-        return 3 + 2 * (self.m + ks @ self.alpha), 2 * (var + 1e-12).sqrt()
+    def _loss(self, th:dict, z, idx, r)->torch.Tensor:
+        prior = ((th['log_w'] - math.log(self.width)) ** 2).sum() / 0.5 + (th['logit'] ** 2).sum() / 2 + ((th['b'] - 1) ** 2).sum() / 2 \
+              + (th['log_a'] - math.log(3.0)) ** 2 / 0.5 + ((th['c'] - self.c0) ** 2).sum() / (2 * self.spread ** 2)
+        return _ordinal_nll(self._predict(th, z, idx)[0], r, self.sigma) + prior
+
+# %% ../nbs/08_learn.ipynb #4786251f
+@patch
+def _descend(self:IdealPointModel, th0:dict, z, idx, r, steps:int)->tuple[float, dict]:
+    "Adam on the MAP loss from `th0`, c projected onto [-1, 1]; the lowest loss seen and its parameters."
+    th = {k: v.clone().requires_grad_(True) for k, v in th0.items()}; opt = torch.optim.Adam(list(th.values()), lr=0.05); best = (math.inf, th0)
+    for _ in range(steps):
+        opt.zero_grad(); loss = self._loss(th, z, idx, r)
+        if not torch.isfinite(loss): break
+        if loss.item() < best[0]: best = (loss.item(), {k: v.detach().clone() for k, v in th.items()})
+        loss.backward(); opt.step()
+        with torch.no_grad(): th['c'].clamp_(-1, 1)
+    return best
+
+@patch
+def _grad_c(self:IdealPointModel, z, idx)->torch.Tensor:
+    "d prediction / d c for each row of z (N, d), through the Jacobian of `ideal` at c."
+    th = self.theta
+    with torch.no_grad():
+        _, e, t = self._predict(th, z, idx); w = th['log_w'].exp() + 1e-3
+        return torch.einsum('np,npd->nd', th['log_a'].exp() * torch.softmax(th['logit'], 0) * e * (z - t[idx]) / w ** 2, self.jac[idx])
+
+@patch
+def _laplace(self:IdealPointModel, z, idx, h:float=0.03):
+    "Jacobian of `ideal` at c (finite differences) and the Laplace covariance of c."
+    with torch.no_grad():
+        c = self.theta['c']; t = self.ideal(c); cols = []
+        for j in range(len(c)):
+            s = -h if c[j] > 1 - h else h; cj = c.clone(); cj[j] += s; cols.append((self.ideal(cj) - t) / s)
+        self.jac = torch.stack(cols, -1); g = self._grad_c(z, idx)
+        self.cov = torch.linalg.inv(g.T @ g / self.sigma ** 2 + torch.eye(len(c)) / self.spread ** 2)
+
+@patch
+def fit(self:IdealPointModel, z:torch.Tensor, # (N, p) scaled property changes of the rated variants
+        idx, # (N,) which image each variant is of
+        ratings, # (N,) ratings 1-5
+        starts=(), # more starting points for c (each descends 3x longer): a restart escapes a poor local fit
+       )->IdealPointModel:
+    "MAP fit from the last fit and from `starts`; keeps the best, then its Laplace covariance."
+    z, idx, r = z.float(), torch.as_tensor(idx), torch.as_tensor(ratings, dtype=torch.float32)
+    runs = [self._descend(self.theta, z, idx, r, self.steps)] + [self._descend(self.theta | {'c': s.clone().float()}, z, idx, r, 3 * self.steps) for s in starts]
+    self.theta = min(runs, key=lambda x: x[0])[1]; self._laplace(z, idx); return self
+
+@patch
+def predict(self:IdealPointModel, z:torch.Tensor, idx)->tuple[torch.Tensor, torch.Tensor]:
+    "Predicted rating and its standard deviation (from c's uncertainty) for variants z (N, p) of images idx."
+    idx = torch.as_tensor(idx)
+    with torch.no_grad():
+        m = self._predict(self.theta, z.float(), idx)[0]
+        if self.jac is None: return m, torch.full_like(m, 2.0)
+        g = self._grad_c(z.float(), idx); return m, ((g @ self.cov) * g).sum(-1).clamp_min(0).sqrt()
 
 # %% ../nbs/08_learn.ipynb #065a6488
 @dataclass
@@ -195,7 +254,7 @@ class Candidate:
     predicted: float|None = None # the reward model's rating when proposed
     uncertainty: float|None = None # its standard deviation
 
-# %% ../nbs/08_learn.ipynb #4b4c8e29
+# %% ../nbs/08_learn.ipynb #271422c5
 def _latin(n:int, d:int, rng:np.random.Generator, span:float=0.8)->torch.Tensor:
     "A Latin-hypercube design of n points in [-span, span]^d."
     u = (np.stack([rng.permutation(n) for _ in range(d)], 1) + rng.random((n, d))) / n
@@ -208,91 +267,91 @@ def _plain(p:EnhanceParams)->EnhanceParams:
 class PreferenceLearner:
     "Learn a rater's preferred EnhanceParams from 1-5 ratings of proposed candidates."
     def __init__(self, images:list, # the photos to propose variants of (tensors, Images or paths)
-                 seed:int=0, # random seed: designs and starts
+                 seed:int=0, # random seed: design and draws
                  space:tuple=SEARCH_SPACE, # the parameters searched (the rest stay at their defaults)
                  edge:int=128, # long edge of the working views
                  n_init:int=6, # space-filling proposals before the model steers
-                 beta:float=1.0, # exploration weight of the uncertainty at the start
-                 caution:float=0.5, # `best` maximises mean - caution·sd: no leap to where the model only guesses
-                 pull:float=0.3, # `best` prefers the smallest change: rating points per unit² of distance from the defaults
-                 lengthscale:float=0.35, # the GPModel's kernel length scale (feature units)
-                 steps:int=20, starts:int=8, # gradient steps and starting points per search
+                 explore:float=1.0, # scale of the Thompson draws at the start (shrinks as ratings come in)
+                 restart_every:int=8, # refit from fresh starting points every this many ratings
+                 steps:int=40, # Adam steps per refit
+                 sigma:float=0.4, # the model's rating noise before rounding (rating points)
+                 floor:float=0.2, # least spread of a draw (coordinates): ratings either side of the peak place it
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                 ):
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
-        self.space, self.n_init, self.beta, self.steps, self.starts = tuple(space), n_init, beta, steps, starts
-        self.caution, self.pull = caution, pull
+        self.space, self.n_init, self.explore, self.restart_every, self.floor = tuple(space), n_init, explore, restart_every, floor
         self.noise_limit, self.clip_limit = noise_limit, clip_limit
-        self.views = [view_of(i, edge) for i in images]; self.rng = np.random.default_rng(seed); torch.manual_seed(seed)
+        self.views = [view_of(i, edge) for i in images]; self.rng = np.random.default_rng(seed); self.gen = torch.Generator().manual_seed(seed)
         with torch.no_grad():
             self.base = [measure(v)[0] for v in self.views]
             self.noise0 = [M.noise_sigma(v)[0] for v in self.views]; self.clip0 = [M.exposure_clipping(v)[0] for v in self.views]
-        self.scale = reach(self.views)
-        self.design = _latin(n_init, len(self.space), self.rng); self.model = GPModel(lengthscale)
-        self.u0 = to_coords(EnhanceParams(), self.space)
-        self.z, self.ratings, self.history = [], [], []
+        self.scale = reach(self.views); self.u0 = to_coords(EnhanceParams(), self.space)
+        self.design = _latin(n_init, len(self.space), self.rng)
+        self.model = IdealPointModel(self._ideal, self.u0, len(self.views), sigma=sigma, steps=steps)
+        self.z, self.idx, self.ratings, self.history = [], [], [], []
 
     def __repr__(self): return f"PreferenceLearner({len(self.views)} images, {len(self.ratings)} ratings, space={self.space})"
 
-# %% ../nbs/08_learn.ipynb #19ef9594
-from fastcore.basics import patch
-
+# %% ../nbs/08_learn.ipynb #58b56567
 @patch
-def _features(self:PreferenceLearner, y:torch.Tensor, i:int, u:torch.Tensor)->torch.Tensor:
-    "z for images `y` (B,3,h,w) made from image `i` (at coordinates `u`): the scaled property changes."
+def _features(self:PreferenceLearner, y:torch.Tensor, i:int)->torch.Tensor:
+    "z for images `y` (B,3,h,w) made from image `i`: the scaled property changes."
     return (measure(y) - self.base[i]) / self.scale
 
 @patch
-def _objective(self:PreferenceLearner, U:torch.Tensor, indices:list, beta:float, pull:float=0.0)->torch.Tensor:
-    "Mean over `indices` of mean + beta·sd, minus the constraint penalties and `pull`·|U - defaults|², for each row of U (B, d)."
-    total = -pull * ((U - self.u0) ** 2).sum(-1)
-    for i in indices:
-        v = self.views[i]; Y = apply(v.expand(len(U), -1, -1, -1), to_params(U, self.space))
-        mean, sd = self.model.predict(self._features(Y, i, U))
-        pen = 20 * (M.noise_sigma(Y) - self.noise_limit * self.noise0[i]).clamp_min(0) / max(float(self.noise0[i]), 1e-3) \
-            + 20 * (M.exposure_clipping(Y) - self.clip0[i] - self.clip_limit).clamp_min(0)
-        total = total + (mean.float() + beta * (sd.float().clamp(max=2.0) if beta > 0 else sd.float()) - pen) / len(indices)
-    return total
+def _ideal(self:PreferenceLearner, c:torch.Tensor)->torch.Tensor:
+    "What coordinates `c` make of each image: (n_images, 5) features, differentiable in c."
+    p = to_params(c, self.space); return torch.cat([self._features(apply(v, p), i) for i, v in enumerate(self.views)])
 
 @patch
-def _search(self:PreferenceLearner, indices:list, beta:float, steps:int|None=None, pull:float=0.0)->torch.Tensor:
-    "Projected gradient ascent from several starts; the best point."
-    d, starts = len(self.space), []
-    if self.ratings:
-        U = torch.stack([c.coords for c in self.history]); r = torch.tensor(self.ratings, dtype=torch.float32)
-        w = torch.softmax(r / 0.5, 0); starts += [(w[:, None] * U).sum(0), U[int(r.argmax())]]  # quality-weighted centroid, best rated
-    starts += [torch.rand(d) * 1.6 - 0.8 for _ in range(max(1, self.starts - len(starts)))]
-    U = torch.stack(starts).clone().requires_grad_(True); opt = torch.optim.Adam([U], lr=0.1)
-    for _ in range(steps or self.steps):
-        opt.zero_grad(); (-self._objective(U, indices, beta, pull).sum()).backward(); opt.step()
-        with torch.no_grad(): U.nan_to_num_(0.0).clamp_(-1, 1)  # projection onto the bounds
-    with torch.no_grad(): return U[int(self._objective(U, indices, beta, pull).argmax())].detach().clone()
+def feasible(self:PreferenceLearner, u:torch.Tensor)->bool:
+    "Whether coordinates `u` keep every image within the noise and clipping limits."
+    with torch.no_grad():
+        for i, v in enumerate(self.views):
+            y = apply(v, to_params(u, self.space))
+            if float(M.noise_sigma(y)[0]) > self.noise_limit * float(self.noise0[i]) or float(M.exposure_clipping(y)[0] - self.clip0[i]) > self.clip_limit: return False
+    return True
 
 @patch
 def propose(self:PreferenceLearner)->Candidate:
-    "The next candidate to rate."
-    n = len(self.ratings); i = n % len(self.views)
-    u = self.design[n] if n < self.n_init else self._search([i], self.beta / math.sqrt(1 + (n - self.n_init) / 8))
+    "The next candidate to rate: the design first, then feasible Thompson draws of the ideal."
+    n = len(self.ratings); i = n % len(self.views); c = self.model.theta['c']
+    if n < self.n_init: u = self.design[n]
+    else:
+        u, L = c, torch.linalg.cholesky(self.model.cov + 1e-6 * torch.eye(len(self.space)))
+        s = self.explore / math.sqrt(1 + (n - self.n_init) / 8)
+        for _ in range(8):
+            e = torch.randn(2, len(self.space), generator=self.gen); t = (c + s * L @ e[0] + self.floor * e[1]).clamp(-1, 1)
+            if self.feasible(t): u = t; break
     with torch.no_grad():
-        y = apply(self.views[i], to_params(u, self.space)).clamp(0, 1); m, s = self.model.predict(self._features(y, i, u[None]))
-    return Candidate(_plain(to_params(u, self.space)), y, i, u, float(m[0]), float(s[0]))
+        y = apply(self.views[i], to_params(u, self.space)).clamp(0, 1); m, sd = self.model.predict(self._features(y, i), [i])
+    return Candidate(_plain(to_params(u, self.space)), y, i, u.clone(), float(m[0]), float(sd[0]))
 
 @patch
 def record(self:PreferenceLearner, candidate:Candidate, rating:int):
-    "Take a 1-5 rating of `candidate` and refit the reward model."
+    "Take a 1-5 rating of `candidate` and refit the model (from fresh starts every `restart_every` ratings)."
     rating = _check_rating(rating)
-    with torch.no_grad(): self.z.append(self._features(candidate.image, candidate.index, candidate.coords[None])[0])
-    self.ratings.append(int(rating)); self.history.append(candidate)
-    self.model.fit(torch.stack(self.z), self.ratings)
+    with torch.no_grad(): self.z.append(self._features(candidate.image, candidate.index)[0])
+    self.ratings.append(int(rating)); self.idx.append(candidate.index); self.history.append(candidate); n = len(self.ratings)
+    if n < 3: return
+    starts = []
+    if n == self.n_init or n % self.restart_every == 0:
+        U = torch.stack([h.coords for h in self.history]); r = torch.tensor(self.ratings, dtype=torch.float32)
+        starts = [(torch.softmax(r / 0.5, 0)[:, None] * U).sum(0), U[int(r.argmax())], self.u0]  # quality-weighted centroid, best rated, defaults
+    self.model.fit(torch.stack(self.z), self.idx, self.ratings, starts)
 
 @patch
 def best(self:PreferenceLearner)->EnhanceParams:
-    "The parameters it would use now: the best lower confidence bound of the rating over all its images."
-    if not self.ratings: return EnhanceParams()
-    return _plain(to_params(self._search(list(range(len(self.views))), -self.caution, steps=2 * self.steps, pull=self.pull), self.space))
+    "The parameters it would use now: the fitted ideal, moved toward the defaults until within the limits on every image."
+    if len(self.ratings) < 3: return EnhanceParams()
+    c = self.model.theta['c']
+    for a in (1.0, 0.75, 0.5, 0.25, 0.0):
+        u = self.u0 + a * (c - self.u0)
+        if self.feasible(u): break
+    return _plain(to_params(u, self.space))
 
 # %% ../nbs/08_learn.ipynb #867f8bf1
 CHANGE_SCALE = torch.tensor([5.0, 0.05, 5.0, 5.0, 5.0]) # per property: brings a typical adjustment's change (log-ratio warmth, 0-255 colourfulness, [0,1] luma stats) to about 1
