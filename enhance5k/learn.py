@@ -158,7 +158,7 @@ class RewardModel:
         var = ((P @ cov) * P).sum(-1).clamp_min(0)
         return 3 + 2 * (P @ w), 2 * (var + 1e-12).sqrt()
 
-# %% ../nbs/08_learn.ipynb #fe029404
+# %% ../nbs/08_learn.ipynb #82b58b4e
 def _ordinal_nll(mean:torch.Tensor, r:torch.Tensor, sigma:float)->torch.Tensor:
     "Negative log-likelihood of whole-number ratings 1-5 as a noisy latent rounded and clipped (ordinal probit)."
     lo = torch.where(r <= 1, torch.full_like(mean, -torch.inf), (r - 0.5 - mean) / sigma)
@@ -175,8 +175,9 @@ class IdealPointModel:
                  width:float=0.5, # prior median of each property's tolerance (feature units)
                  spread:float=1.0, # prior standard deviation of c around c0 (coordinate units)
                  steps:int=40, # Adam steps per refit (warm-started from the last fit)
+                 weight_sd:float=0.5, # prior standard deviation of the property weights' logits (smaller: the five weigh more nearly the same)
                 ):
-        self.ideal, self.c0, self.sigma, self.width, self.spread, self.steps = ideal, c0.float(), sigma, width, spread, steps
+        self.ideal, self.c0, self.sigma, self.width, self.spread, self.steps, self.weight_sd = ideal, c0.float(), sigma, width, spread, steps, weight_sd
         p = len(PROPERTIES)
         self.theta = dict(c=self.c0.clone(), log_w=torch.full((p,), math.log(width)), logit=torch.zeros(p), log_a=torch.tensor(math.log(3.0)), b=torch.ones(n_images))
         self.cov, self.jac = torch.eye(len(c0)) * spread ** 2, None
@@ -188,7 +189,7 @@ class IdealPointModel:
         return th['b'][idx] + th['log_a'].exp() * (torch.softmax(th['logit'], 0) * e).sum(-1), e, t
 
     def _loss(self, th:dict, z, idx, r)->torch.Tensor:
-        prior = ((th['log_w'] - math.log(self.width)) ** 2).sum() / 0.5 + (th['logit'] ** 2).sum() / 2 + ((th['b'] - 1) ** 2).sum() / 2 \
+        prior = ((th['log_w'] - math.log(self.width)) ** 2).sum() / 0.5 + (th['logit'] ** 2).sum() / (2 * self.weight_sd ** 2) + ((th['b'] - 1) ** 2).sum() / 2 \
               + (th['log_a'] - math.log(3.0)) ** 2 / 0.5 + ((th['c'] - self.c0) ** 2).sum() / (2 * self.spread ** 2)
         return _ordinal_nll(self._predict(th, z, idx)[0], r, self.sigma) + prior
 
@@ -254,7 +255,7 @@ class Candidate:
     predicted: float|None = None # the reward model's rating when proposed
     uncertainty: float|None = None # its standard deviation
 
-# %% ../nbs/08_learn.ipynb #271422c5
+# %% ../nbs/08_learn.ipynb #15dbe8a2
 def _latin(n:int, d:int, rng:np.random.Generator, span:float=0.8)->torch.Tensor:
     "A Latin-hypercube design of n points in [-span, span]^d."
     u = (np.stack([rng.permutation(n) for _ in range(d)], 1) + rng.random((n, d))) / n
@@ -276,13 +277,14 @@ class PreferenceLearner:
                  steps:int=40, # Adam steps per refit
                  sigma:float=0.4, # the model's rating noise before rounding (rating points)
                  floor:float=0.2, # least spread of a draw (coordinates): ratings either side of the peak place it
+                 draws:int=16, # Thompson draws per proposal; the most informative feasible one is proposed
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                 ):
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
-        self.space, self.n_init, self.explore, self.restart_every, self.floor = tuple(space), n_init, explore, restart_every, floor
+        self.space, self.n_init, self.explore, self.restart_every, self.floor, self.draws = tuple(space), n_init, explore, restart_every, floor, draws
         self.noise_limit, self.clip_limit = noise_limit, clip_limit
         self.views = [view_of(i, edge) for i in images]; self.rng = np.random.default_rng(seed); self.gen = torch.Generator().manual_seed(seed)
         with torch.no_grad():
@@ -295,7 +297,7 @@ class PreferenceLearner:
 
     def __repr__(self): return f"PreferenceLearner({len(self.views)} images, {len(self.ratings)} ratings, space={self.space})"
 
-# %% ../nbs/08_learn.ipynb #58b56567
+# %% ../nbs/08_learn.ipynb #524eab16
 @patch
 def _features(self:PreferenceLearner, y:torch.Tensor, i:int)->torch.Tensor:
     "z for images `y` (B,3,h,w) made from image `i`: the scaled property changes."
@@ -316,16 +318,21 @@ def feasible(self:PreferenceLearner, u:torch.Tensor)->bool:
     return True
 
 @patch
+def _draws(self:PreferenceLearner, n:int)->torch.Tensor:
+    "`self.draws` Thompson draws of the ideal (draws, d), spread `explore` (shrinking with n) and `floor`."
+    c, L = self.model.theta['c'], torch.linalg.cholesky(self.model.cov + 1e-6 * torch.eye(len(self.space)))
+    s = self.explore / math.sqrt(1 + (n - self.n_init) / 8); e = torch.randn(2, self.draws, len(self.space), generator=self.gen)
+    return (c + s * e[0] @ L.T + self.floor * e[1]).clamp(-1, 1)
+
+@patch
 def propose(self:PreferenceLearner)->Candidate:
-    "The next candidate to rate: the design first, then feasible Thompson draws of the ideal."
-    n = len(self.ratings); i = n % len(self.views); c = self.model.theta['c']
-    if n < self.n_init: u = self.design[n]
-    else:
-        u, L = c, torch.linalg.cholesky(self.model.cov + 1e-6 * torch.eye(len(self.space)))
-        s = self.explore / math.sqrt(1 + (n - self.n_init) / 8)
-        for _ in range(8):
-            e = torch.randn(2, len(self.space), generator=self.gen); t = (c + s * L @ e[0] + self.floor * e[1]).clamp(-1, 1)
-            if self.feasible(t): u = t; break
+    "The next candidate to rate: the design first, then the most informative feasible Thompson draw."
+    n = len(self.ratings); i = n % len(self.views); u = self.design[n] if n < self.n_init else self.model.theta['c']
+    if n >= self.n_init:
+        T = self._draws(n)
+        with torch.no_grad(): sd = self.model.predict(self._features(apply(self.views[i].expand(len(T), -1, -1, -1), to_params(T, self.space)).clamp(0, 1), i), [i] * len(T))[1]
+        for j in sd.argsort(descending=True)[:8].tolist():
+            if self.feasible(T[j]): u = T[j]; break
     with torch.no_grad():
         y = apply(self.views[i], to_params(u, self.space)).clamp(0, 1); m, sd = self.model.predict(self._features(y, i), [i])
     return Candidate(_plain(to_params(u, self.space)), y, i, u.clone(), float(m[0]), float(sd[0]))
@@ -345,13 +352,14 @@ def record(self:PreferenceLearner, candidate:Candidate, rating:int):
 
 @patch
 def best(self:PreferenceLearner)->EnhanceParams:
-    "The parameters it would use now: the fitted ideal, moved toward the defaults until within the limits on every image."
+    "The parameters it would use now: the fitted ideal, moved toward the defaults (bisection) until within the limits on every image."
     if len(self.ratings) < 3: return EnhanceParams()
     c = self.model.theta['c']
-    for a in (1.0, 0.75, 0.5, 0.25, 0.0):
-        u = self.u0 + a * (c - self.u0)
-        if self.feasible(u): break
-    return _plain(to_params(u, self.space))
+    if self.feasible(c): return _plain(to_params(c, self.space))
+    lo, hi = 0.0, 1.0  # the defaults are within the limits; c is not
+    for _ in range(6):
+        a = (lo + hi) / 2; lo, hi = (a, hi) if self.feasible(self.u0 + a * (c - self.u0)) else (lo, a)
+    return _plain(to_params(self.u0 + lo * (c - self.u0), self.space))
 
 # %% ../nbs/08_learn.ipynb #867f8bf1
 CHANGE_SCALE = torch.tensor([5.0, 0.05, 5.0, 5.0, 5.0]) # per property: brings a typical adjustment's change (log-ratio warmth, 0-255 colourfulness, [0,1] luma stats) to about 1
