@@ -158,7 +158,7 @@ class RewardModel:
         var = ((P @ cov) * P).sum(-1).clamp_min(0)
         return 3 + 2 * (P @ w), 2 * (var + 1e-12).sqrt()
 
-# %% ../nbs/08_learn.ipynb #82b58b4e
+# %% ../nbs/08_learn.ipynb #6214f12c
 def _ordinal_nll(mean:torch.Tensor, r:torch.Tensor, sigma:float)->torch.Tensor:
     "Negative log-likelihood of whole-number ratings 1-5 as a noisy latent rounded and clipped (ordinal probit)."
     lo = torch.where(r <= 1, torch.full_like(mean, -torch.inf), (r - 0.5 - mean) / sigma)
@@ -177,6 +177,8 @@ class IdealPointModel:
                  steps:int=40, # Adam steps per refit (warm-started from the last fit)
                  weight_sd:float=0.5, # prior standard deviation of the property weights' logits (smaller: the five weigh more nearly the same)
                 ):
+        bad = {k: v for k, v in dict(sigma=sigma, width=width, spread=spread, weight_sd=weight_sd).items() if not v > 0}
+        if bad: raise ConfigError(f"IdealPointModel needs positive {', '.join(bad)}; got {bad}")
         self.ideal, self.c0, self.sigma, self.width, self.spread, self.steps, self.weight_sd = ideal, c0.float(), sigma, width, spread, steps, weight_sd
         p = len(PROPERTIES)
         self.theta = dict(c=self.c0.clone(), log_w=torch.full((p,), math.log(width)), logit=torch.zeros(p), log_a=torch.tensor(math.log(3.0)), b=torch.ones(n_images))
@@ -255,7 +257,7 @@ class Candidate:
     predicted: float|None = None # the reward model's rating when proposed
     uncertainty: float|None = None # its standard deviation
 
-# %% ../nbs/08_learn.ipynb #15dbe8a2
+# %% ../nbs/08_learn.ipynb #24a1b2cd
 def _latin(n:int, d:int, rng:np.random.Generator, span:float=0.8)->torch.Tensor:
     "A Latin-hypercube design of n points in [-span, span]^d."
     u = (np.stack([rng.permutation(n) for _ in range(d)], 1) + rng.random((n, d))) / n
@@ -282,6 +284,7 @@ class PreferenceLearner:
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                 ):
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
+        if draws < 1: raise ConfigError(f"PreferenceLearner needs draws >= 1, got {draws}")
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         self.space, self.n_init, self.explore, self.restart_every, self.floor, self.draws = tuple(space), n_init, explore, restart_every, floor, draws
