@@ -100,7 +100,7 @@ def cmd_train(args)->int:
     p = train_preset(args.name, max_steps=args.max_steps, batch_size=args.batch_size, patch=args.patch, lr=args.lr,
                      out_dir=args.out, resume=args.resume, wandb=not args.no_wandb, seed=args.seed, channels=args.channels,
                      blocks=args.blocks, rescales=tuple(args.rescale), workers=args.workers, max_minutes=args.max_minutes,
-                     init=args.init, loss=args.loss)
+                     init=args.init, loss=args.loss, gms_weight=args.gms_weight)
     print(f"wrote {p} and {p.with_suffix('.json')}"); return 0
 
 def cmd_models(args)->int:
@@ -180,7 +180,8 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--workers', type=int, default=0, help='DataLoader worker processes')
     t.add_argument('--max-minutes', type=float, help='stop after this long even if steps remain')
     t.add_argument('--init', help="start from these weights (a name or a .safetensors path) instead of the preset's")
-    t.add_argument('--loss', choices=('l1', 'l2'), default='l1', help='training loss')
+    t.add_argument('--loss', choices=('l1', 'l2', 'l1+gms'), default='l1', help='training loss (l1+gms: L1 plus a gradient-similarity term against over-smoothing)')
+    t.add_argument('--gms-weight', type=float, default=0.1, help='weight of the gradient-similarity term of --loss l1+gms')
     t.set_defaults(func=cmd_train)
     mo = sub.add_parser('models', help='list the available models, or roll a deployed one back')
     mo.add_argument('action', nargs='?', choices=('list', 'rollback'), default='list', help='list (default) or rollback')

@@ -9,10 +9,10 @@ from __future__ import annotations
 __all__ = ['PSNR_CAP', 'LPIPS_BACKBONES', 'NR_CUES', 'NR_DIRECTION', 'NR_STATS', 'METRIC_CLASSES', 'GROUPS', 'psnr', 'mse',
            'ssim', 'ms_ssim', 'lpips_backbone_path', 'lpips_model', 'lpips_score', 'delta_e_map', 'delta_e',
            'delta_e_p95', 'gamut_coverage', 'clipped', 'illuminant', 'wb_error', 'colour_cast', 'warmth', 'tint',
-           'colour_consistency', 'edge_sharpness', 'laplacian_energy', 'gmsd', 'high_pass', 'detail_recovery',
-           'noise_sigma', 'colourfulness', 'brightness', 'contrast', 'exposure_clipping', 'nr_cues', 'nr_score',
-           'fit_nr_stats', 'peak_rss_mb', 'rss_mb', 'gpu_utilisation', 'PerfTracker', 'metric_classes', 'QualityReport',
-           'assess']
+           'colour_consistency', 'edge_sharpness', 'laplacian_energy', 'gms_map', 'gmsd', 'high_pass',
+           'detail_recovery', 'noise_sigma', 'colourfulness', 'brightness', 'contrast', 'exposure_clipping', 'nr_cues',
+           'nr_score', 'fit_nr_stats', 'peak_rss_mb', 'rss_mb', 'gpu_utilisation', 'PerfTracker', 'metric_classes',
+           'QualityReport', 'assess']
 
 # %% ../nbs/03_metrics.ipynb #2c8ad226
 import json, math, os, resource, time
@@ -214,12 +214,15 @@ def laplacian_energy(x):
     check_image(x, 'image', unit_range=True)
     return kornia.filters.laplacian(_luma(x).float(), 3).flatten(1).var(1)
 
+def gms_map(x, ref, c:float=0.0026):
+    "Gradient magnitude similarity map (B,1,H/2,W/2) of two images or lumas; no range check, so a training loss can use it."
+    gx, gr = (kornia.filters.sobel(F.avg_pool2d(_luma(t).float(), 2)) for t in (x, ref))
+    return (2 * gx * gr + c) / (gx ** 2 + gr ** 2 + c)
+
 def gmsd(x, ref, c:float=0.0026):
     "Gradient magnitude similarity deviation per image (0 = same texture; higher = more lost)."
     x, ref = _pair(x, ref)
-    gx, gr = (kornia.filters.sobel(F.avg_pool2d(_luma(t).float(), 2)) for t in (x, ref))
-    gms = (2 * gx * gr + c) / (gx ** 2 + gr ** 2 + c)
-    return gms.flatten(1).std(1)
+    return gms_map(x, ref, c).flatten(1).std(1)
 
 # %% ../nbs/03_metrics.ipynb #e2c2a513
 def high_pass(x, sigma:float=1.5):

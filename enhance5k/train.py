@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['TRAIN_SETS', 'training_images', 'SRPatches', 'SRData', 'load_fused', 'y_psnr', 'SRSystem', 'machine', 'train_preset']
+__all__ = ['TRAIN_SETS', 'LOSSES', 'training_images', 'SRPatches', 'SRData', 'load_fused', 'y_psnr', 'SRSystem', 'machine',
+           'train_preset']
 
 # %% ../nbs/04a_train.ipynb #11a99cac
 import bisect, itertools, math, os, platform, random, time, datetime
@@ -19,12 +20,14 @@ from torch.utils.data import Dataset, DataLoader
 from .core import *
 from .ops import imresize, RandomDegrade, degrade
 from .models import SRNet, RepConv, PRESETS, luma, save_model, load_model, read_card, find_weights
+from .metrics import gms_map
 
 # %% ../nbs/04a_train.ipynb #0e52c52c
 import lightning as L
 
 # %% ../nbs/04a_train.ipynb #6bcfbc8f
 TRAIN_SETS = ('T91', 'BSD68', 'photos')
+LOSSES = ('l1', 'l2', 'l1+gms')
 
 def _load(path:Path)->torch.Tensor:
     "A file as float RGB (1,3,H,W), read safely (`read_image`)."
@@ -139,15 +142,18 @@ class SRSystem(L.LightningModule):
                  lr:float=2e-3, # peak learning rate
                  max_steps:int=1000, # for the cosine schedule
                  init:str|None=None, # start from this shipped model
-                 loss:str='l1', # 'l1' or 'l2'
+                 loss:str='l1', # one of LOSSES: 'l1', 'l2', or 'l1+gms' (L1 plus a gradient-similarity term against over-smoothing)
+                 gms_weight:float=0.1, # weight of the 1 - GMS term in 'l1+gms'
                 ):
         super().__init__(); self.save_hyperparameters()
-        if loss not in ('l1', 'l2'): raise ConfigError(f"loss must be 'l1' or 'l2', got {loss!r}")
+        if loss not in LOSSES: raise ConfigError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}")
         self.model = SRNet(scale, channels, blocks, rep=True)
         if init: load_fused(self.model, load_model(init, device='cpu', cache=False))
     def forward(self, l): return self.model.forward_luma(l)
     def training_step(self, batch, i):
-        lr, hr = batch; loss = (F.l1_loss if self.hparams.loss == 'l1' else F.mse_loss)(self(lr), hr)
+        lr, hr = batch; sr = self(lr); loss = (F.mse_loss if self.hparams.loss == 'l2' else F.l1_loss)(sr, hr)
+        if self.hparams.loss == 'l1+gms':
+            g = 1 - gms_map(sr, hr).mean(); self.log('gms_loss', g); loss = loss + self.hparams.gms_weight * g
         self.log('train_loss', loss, prog_bar=True); return loss
     def validation_step(self, batch, i):
         lr, hr = batch; p = y_psnr(self(lr).clamp(0, 1), hr, self.hparams.scale)
@@ -182,7 +188,7 @@ class _Clock(L.Callback):
     def rate(self)->float|None: return round(self.steps / (self.t1 - self.t0), 2) if self.steps else None
 
 # %% ../nbs/04a_train.ipynb #0003e7c9
-def _command(name, steps, batch, patch, lr, seed, channels, blocks, rescales, workers, init=None, loss='l1')->str:
+def _command(name, steps, batch, patch, lr, seed, channels, blocks, rescales, workers, init=None, loss='l1', gms_weight=0.1)->str:
     "The CLI line that reruns this training."
     cmd = f'enhance5k train {name} --max-steps {steps} --batch-size {batch} --patch {patch} --lr {lr} --seed {seed}'
     if channels: cmd += f' --channels {channels}'
@@ -190,6 +196,7 @@ def _command(name, steps, batch, patch, lr, seed, channels, blocks, rescales, wo
     if tuple(rescales) != (1.0,): cmd += ' --rescale ' + ' '.join(map(str, rescales))
     if init: cmd += f' --init {init}'
     if loss != 'l1': cmd += f' --loss {loss}'
+    if loss == 'l1+gms': cmd += f' --gms-weight {gms_weight}'
     return cmd + (f' --workers {workers}' if workers else '')
 
 # %% ../nbs/04a_train.ipynb #0b1d7410
@@ -211,13 +218,14 @@ def train_preset(name:str='fast-x4', # a preset from `PRESETS`
                  workers:int=0, # DataLoader workers
                  max_minutes:float|None=None, # stop after this long even if steps remain
                  init:str|None=None, # start from these weights (name or path) instead of the preset's
-                 loss:str='l1', # 'l1', or 'l2' (a last PSNR-oriented stage)
+                 loss:str='l1', # one of LOSSES: 'l1', 'l2' (a last PSNR-oriented stage), 'l1+gms' (against over-smoothing)
+                 gms_weight:float=0.1, # weight of the gradient-similarity term of 'l1+gms'
                 ):
     "Train a preset with Lightning and write its weights and model card; returns the weights path."
     if name not in PRESETS: raise ConfigError(f"unknown preset {name!r}: one of {', '.join(PRESETS)}")
     c = PRESETS[name] | {k: v for k, v in dict(channels=channels, blocks=blocks, init=init).items() if v}; L.seed_everything(seed, verbose=False)
     data = SRData(c['scale'], patch, batch_size, c['degradation'], max_steps, limit=limit, rescales=tuple(rescales), workers=workers)
-    system = SRSystem(c['scale'], c['channels'], c['blocks'], lr, max_steps, c['init'], loss)
+    system = SRSystem(c['scale'], c['channels'], c['blocks'], lr, max_steps, c['init'], loss, gms_weight)
     from lightning.pytorch.callbacks import ModelCheckpoint, TQDMProgressBar
     ckdir = settings().home / 'train' / name
     if not resume and not fast_dev_run:
@@ -237,13 +245,13 @@ def train_preset(name:str='fast-x4', # a preset from `PRESETS`
     card = {'preset': name, 'training': {
         'data': {s: ('photos halved' if s == 'photos' else s) for s in TRAIN_SETS} | {'validation': f'last {data.hparams.holdout} BSD68 images'},
         'never_trained_on': ['Set5', 'Set14'], 'degradation': c['degradation'], 'init': c['init'] and Path(str(c['init'])).stem,
-        'recipe': {'steps': done, 'planned_steps': max_steps, 'batch_size': batch_size, 'lr_patch': patch, 'hr_patch': patch * c['scale'], 'loss': f'{loss.upper()} on luma',
+        'recipe': {'steps': done, 'planned_steps': max_steps, 'batch_size': batch_size, 'lr_patch': patch, 'hr_patch': patch * c['scale'], 'loss': f'{loss.upper()} on luma' + (f' (GMS weight {gms_weight})' if loss == 'l1+gms' else ''),
                    'optimizer': f'Adam(lr={lr}, betas=(0.9, 0.99)), cosine decay to 2%',
                    'augmentation': '8 flips/rotations' + (f"; images also at scales {', '.join(map(str, rescales))}" if tuple(rescales) != (1.0,) else ''),
                    'blocks': 'RepConv (3x3 + 1x1 + identity), folded to plain 3x3 for inference', 'seed': seed},
         'seconds': round(secs, 1), 'steps_per_second': clock.rate(), 'machine': machine(), 'date': datetime.date.today().isoformat(),
         'val_y_psnr': None if val is None else round(float(val), 3),
-        'command': _command(name, max_steps, batch_size, patch, lr, seed, channels, blocks, rescales, workers, init, loss)}}
+        'command': _command(name, max_steps, batch_size, patch, lr, seed, channels, blocks, rescales, workers, init, loss, gms_weight)}}
     if c['init']: card['training']['init_training'] = read_card(find_weights(c['init'])).get('training')  # how the start was made
     out = Path(out_dir) if out_dir else Path(__import__('enhance5k').__file__).resolve().parent.parent / 'weights'
     return save_model(system.model, out / f'{name}.safetensors', card)
