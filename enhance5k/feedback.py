@@ -7,8 +7,8 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['MIGRATIONS', 'SCHEMA_VERSION', 'DECISION_STRATEGIES', 'DECISION_OUTCOMES', 'TREND_METRICS', 'default_db',
-           'FeedbackPair', 'FeedbackStore', 'load_pairs', 'thumbnail', 'WandbSink', 'sync', 'wandb_history',
-           'stats_markdown', 'plot_stats']
+           'FeedbackPair', 'FeedbackStore', 'load_pairs', 'thumbnail', 'WandbSink', 'sync', 'wandb_records',
+           'wandb_history', 'wait_written', 'stats_markdown', 'plot_stats']
 
 # %% ../nbs/07_feedback.ipynb #fc3ad933
 import hashlib, json, os, queue, sqlite3, threading, time
@@ -541,14 +541,16 @@ def _log_one(self:WandbSink, fid:int):
 
 @patch
 def finish(self:WandbSink, timeout:float=120.0)->bool:
-    "Drain the queue, log the session's `wandb.Table`, end the run; False if the queue did not drain."
+    "Drain the queue, log the session's `wandb.Table`, end the run (offline: until its file is written); False if the queue did not drain."
     drained = self.flush(timeout)
     if self._thread is not None and self._thread.is_alive(): self._q.put(None)
     if self.run is not None:
         try:
             import wandb
             if self.rows: self.run.log({'feedback_table': wandb.Table(columns=['feedback_id', 'enhancement_id', 'kind', 'model', 'rating', 'preferred_id', 'comment', 'user', 'after'], data=self.rows)})
+            run_dir = Path(self.run.dir).parent if self.mode == 'offline' else None  # run.dir is the run folder's files/
             self.run.finish()
+            if run_dir is not None and not wait_written(run_dir): self.error = f"W&B had not finished writing {run_dir} after 30 s"
         except Exception as e: self.error = f"W&B could not finish the run ({type(e).__name__}: {e})"
         self.run = None
     return drained
@@ -567,8 +569,8 @@ def sync(store:FeedbackStore|None=None, # the store (default: `default_db()`)
     return {'logged': sink.logged, 'unsynced': len(store.unsynced()), 'error': sink.error}
 
 # %% ../nbs/07_feedback.ipynb #3f745068
-def wandb_history(run_dir:str|Path)->list[dict]:
-    "The history rows of an offline W&B run folder (what `run.log` wrote), read from its .wandb file."
+def wandb_records(run_dir:str|Path)->list:
+    "Every record (W&B's protobuf `Record`) of an offline W&B run folder's .wandb file, in the order written."
     import struct
     from wandb.proto import wandb_internal_pb2 as pb
     files = sorted(Path(run_dir).glob('run-*.wandb'))
@@ -582,10 +584,24 @@ def wandb_history(run_dir:str|Path)->list[dict]:
         if t == 0: pos += left - 7; continue  # block padding
         buf += data[pos:pos + n]; pos += n
         if t in (1, 4):  # a full record, or the last piece of one
-            r = pb.Record(); r.ParseFromString(buf); buf = b''
-            if r.WhichOneof('record_type') == 'history':
-                out.append({i.key or '/'.join(i.nested_key): json.loads(i.value_json) for i in r.history.item})
+            r = pb.Record(); r.ParseFromString(buf); buf = b''; out.append(r)
     return out
+
+def wandb_history(run_dir:str|Path)->list[dict]:
+    "The history rows of an offline W&B run folder (what `run.log` wrote), read from its .wandb file."
+    return [{i.key or '/'.join(i.nested_key): json.loads(i.value_json) for i in r.history.item} for r in wandb_records(run_dir) if r.WhichOneof('record_type') == 'history']
+
+def wait_written(run_dir:str|Path, # an offline W&B run folder
+                 timeout:float=30.0, # seconds to wait at most
+                )->bool:
+    "Wait until W&B's service has written the run's exit record to its .wandb file (it writes in the background); False on timeout."
+    t0 = time.monotonic()
+    while True:
+        try:
+            if any(r.WhichOneof('record_type') == 'exit' for r in wandb_records(run_dir)): return True
+        except Exception: pass  # no file yet, or a record still half-written
+        if time.monotonic() - t0 > timeout: return False
+        time.sleep(0.2)
 
 # %% ../nbs/07_feedback.ipynb #d309fe35
 DECISION_STRATEGIES, DECISION_OUTCOMES = ('wait', 'params', 'finetune'), ('waiting', 'deployed', 'rejected', 'failed')
