@@ -14,19 +14,12 @@ sys.path.insert(0, str(ROOT / 'bench'))
 GROUPS = {'x1': [0], 'x2 {id, T}': [0, 4], 'x4 C4 rotations': [0, 1, 2, 3], 'x4 {id, rot180, T, rot180 T}': [0, 2, 4, 6],
           'x4 {id, rot180, rot90 T, rot270 T}': [0, 2, 5, 7], 'x8 all': list(range(8))}
 
-def dihedral(t, k, inverse=False):
-    "The k-th of the 8 flips/rotations of (..., H, W) (k & 4: transpose first), or its inverse."
-    if not inverse:
-        if k & 4: t = t.transpose(-1, -2)
-        return torch.rot90(t, k & 3, (-2, -1))
-    t = torch.rot90(t, -(k & 3), (-2, -1))
-    return t.transpose(-1, -2) if k & 4 else t
-
 def scores(model, images, scale=4):
     "Mean Y-PSNR per group: 8-bit LR (MATLAB bicubic), 8-bit SR, border = scale."
     import sr_bench as B
     from enhance5k.ops import imresize
     from enhance5k.metrics import psnr
+    from enhance5k.models import dihedral
     out = {g: [] for g in GROUPS}
     for hr in images:
         H, W = hr.shape[-2:]; hr = hr[..., :H // scale * scale, :W // scale * scale]
@@ -47,7 +40,7 @@ def main(argv=None):
     from enhance5k.models import load_model
     for need in ('Set5', 'BSD68'):
         if data_dir(need) is None: sys.exit(f"bench needs shared data: {data_missing_reason(need)}")
-    m = load_model(a.model, device='cpu')
+    m = load_model(a.model, device='cpu', cache=False); m.ensemble = 1  # the plain network: the averaging is done here
     val = [to_tensor(read_image(q)) for q in sorted(q for q in data_dir('BSD68').iterdir() if q.suffix.lower() in ('.png', '.jpg', '.jpeg', '.bmp'))[-4:]]
     res = {'model': a.model, 'machine': f"{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}", 'date': time.strftime('%Y-%m-%d'),
            'protocol': 'PAPER_TABLES.md: modcrop, MATLAB bicubic LR, 8-bit, Y channel, border = scale; outputs averaged before 8-bit rounding',

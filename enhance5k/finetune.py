@@ -188,7 +188,7 @@ class FineTuner(L.LightningModule):
                 ):
         super().__init__(); self.save_hyperparameters()
         src = load_model(base, device='cpu', cache=False)
-        self.model = SRNet(src.scale, src.channels, src.blocks); self.model.load_state_dict(src.state_dict())
+        self.model = SRNet(src.scale, src.channels, src.blocks, ensemble=src.ensemble); self.model.load_state_dict(src.state_dict())
         self.base_card = src.card
         for n, p in self.model.named_parameters(): self.register_buffer('base_' + n.replace('.', '_'), p.detach().clone())
         self.base_norm = float(sum(p.detach().pow(2).sum() for p in self.model.parameters()))

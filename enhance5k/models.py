@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['LUMA', 'PRESETS', 'luma', 'RepConv', 'SRNet', 'weights_dirs', 'sha256_file', 'models_home', 'deployed_versions',
-           'current_version', 'find_weights', 'read_card', 'list_models', 'save_model', 'load_model']
+__all__ = ['LUMA', 'ENSEMBLES', 'PRESETS', 'luma', 'RepConv', 'dihedral', 'SRNet', 'weights_dirs', 'sha256_file', 'models_home',
+           'deployed_versions', 'current_version', 'find_weights', 'read_card', 'list_models', 'save_model',
+           'load_model']
 
 # %% ../nbs/04_models.ipynb #3a9afcaa
 import hashlib, json, os, threading
@@ -47,16 +48,27 @@ class RepConv(nn.Module):
         return c.to(w.device)
 
 # %% ../nbs/04_models.ipynb #93ddd1c3
+ENSEMBLES = {1: (0,), 2: (0, 4), 4: (0, 1, 2, 3), 8: tuple(range(8))} # self-ensemble size: the flips/rotations averaged (see `dihedral`)
+
+def dihedral(t:torch.Tensor, k:int, inverse:bool=False)->torch.Tensor:
+    "The k-th of the 8 flips/rotations of (..., H, W) (bit 4: transpose, then k & 3 quarter turns), or its inverse."
+    if inverse:
+        t = torch.rot90(t, -(k & 3), (-2, -1)); return t.transpose(-1, -2) if k & 4 else t
+    if k & 4: t = t.transpose(-1, -2)
+    return torch.rot90(t, k & 3, (-2, -1))
+
 class SRNet(nn.Module):
     "Luma super-resolution network with a bicubic anchor: RGB (B,3,H,W) -> (B,3,sH,sW)."
     def __init__(self, scale:int=4, # upscaling factor (2, 3 or 4)
                  channels:int=16, # feature channels
                  blocks:int=4, # conv+ReLU blocks between head and tail
                  rep:bool=False, # train with re-parameterisable blocks (fold with `fuse`)
+                 ensemble:int=1, # at inference, average the residuals of this many flips/rotations of the input (1, 2, 4 or 8)
                 ):
         super().__init__()
         if scale not in (2, 3, 4): raise ConfigError(f"SRNet scale must be 2, 3 or 4, got {scale}")
-        self.scale, self.channels, self.blocks, self.rep = scale, channels, blocks, rep
+        if ensemble not in ENSEMBLES: raise ConfigError(f"SRNet ensemble must be one of {', '.join(map(str, ENSEMBLES))}, got {ensemble}")
+        self.scale, self.channels, self.blocks, self.rep, self.ensemble = scale, channels, blocks, rep, ensemble
         conv = (lambda i, o: RepConv(i, o)) if rep else (lambda i, o: nn.Conv2d(i, o, 3, padding=1))
         layers = [conv(1, channels), nn.ReLU(inplace=True)]
         for _ in range(blocks): layers += [conv(channels, channels), nn.ReLU(inplace=True)]
@@ -71,7 +83,11 @@ class SRNet(nn.Module):
     def upsample(self, x):
         "The anchor: bicubic (a = -0.5, torch's antialiased kernel, which has a fast uint8 path)."
         return F.interpolate(x, scale_factor=self.scale, mode='bicubic', align_corners=False, antialias=True)
-    def residual(self, l): return F.pixel_shuffle(self.body(l), self.scale)
+    def residual(self, l):
+        "The learned detail (B,1,sH,sW); in eval mode averaged over `ensemble` flips/rotations of `l` (test-time self-ensemble)."
+        if self.ensemble == 1 or self.training: return F.pixel_shuffle(self.body(l), self.scale)
+        ks = ENSEMBLES[self.ensemble]
+        return sum(dihedral(F.pixel_shuffle(self.body(dihedral(l, k).contiguous()), self.scale), k, inverse=True) for k in ks) / len(ks)
     def forward_luma(self, l:torch.Tensor)->torch.Tensor:
         "Super-resolve luma (B,1,H,W) (what training optimises)."
         return self.upsample(l) + self.residual(l)
@@ -89,22 +105,22 @@ class SRNet(nn.Module):
 
     def fuse(self)->SRNet:
         "A copy with every `RepConv` folded into a plain conv (same outputs, faster)."
-        m = SRNet(self.scale, self.channels, self.blocks, rep=False).to(next(self.parameters()).device)
+        m = SRNet(self.scale, self.channels, self.blocks, rep=False, ensemble=self.ensemble).to(next(self.parameters()).device)
         for a, b in zip(self.body, m.body):
             if isinstance(a, RepConv): b.load_state_dict(a.fuse().state_dict())
             elif isinstance(a, nn.Conv2d): b.load_state_dict(a.state_dict())
         return m.train(self.training)
 
     def macs_per_pixel(self)->int:
-        "Multiply-accumulates per low-resolution pixel (plain 3x3 convs)."
+        "Multiply-accumulates per low-resolution pixel (plain 3x3 convs, times the self-ensemble)."
         c, s = self.channels, self.scale
-        return 9 * (c + self.blocks * c * c + c * s * s)
+        return 9 * (c + self.blocks * c * c + c * s * s) * self.ensemble
 
 # %% ../nbs/04_models.ipynb #833466e7
 PRESETS = {
     'fast-x2':    dict(scale=2, channels=24, blocks=4, degradation='bicubic', init=None),
     'fast-x4':    dict(scale=4, channels=24, blocks=4, degradation='bicubic', init=None),
-    'quality-x4': dict(scale=4, channels=48, blocks=10, degradation='bicubic', init=None),
+    'quality-x4': dict(scale=4, channels=48, blocks=10, degradation='bicubic', init=None, ensemble=4),
     'photo-x4':   dict(scale=4, channels=24, blocks=4, degradation='real', init='fast-x4'),
 }
 
@@ -190,7 +206,7 @@ def save_model(model:SRNet, # the network (folded first if it has RepConv blocks
     sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     tmp = path.with_name(f'.{path.name}.tmp'); save_file(sd, str(tmp), metadata={'format': 'pt'}); os.replace(tmp, path)
     full = {'name': path.stem, **(card or {}),
-            'architecture': {'class': 'SRNet', 'scale': model.scale, 'channels': model.channels, 'blocks': model.blocks},
+            'architecture': {'class': 'SRNet', 'scale': model.scale, 'channels': model.channels, 'blocks': model.blocks} | ({'ensemble': model.ensemble} if model.ensemble != 1 else {}),
             'scale': model.scale, 'parameters': sum(v.numel() for v in sd.values()),
             'macs_per_lr_pixel': model.macs_per_pixel(), 'sha256': sha256_file(path)}
     atomic_write(json.dumps(full, indent=2).encode() + b'\n', path.with_suffix('.json'), overwrite=True)
@@ -214,7 +230,8 @@ def load_model(name_or_path:str|Path='fast-x4', # preset name or path to a .safe
         if card.get('sha256') != sha256_file(f): raise MissingWeightsError(f"weights file {f} is corrupt: its sha256 does not match its model card")
         a = card.get('architecture', {})
         if a.get('class') != 'SRNet': raise MissingWeightsError(f"model card {f.with_suffix('.json')} names an unknown architecture {a.get('class')!r}")
-        m = SRNet(a['scale'], a['channels'], a['blocks'])
+        try: m = SRNet(a['scale'], a['channels'], a['blocks'], ensemble=a.get('ensemble', 1))
+        except ConfigError as e: raise MissingWeightsError(f"model card {f.with_suffix('.json')}: {e}") from None
         try: m.load_state_dict(load_file(str(f)))
         except (SafetensorError, RuntimeError, OSError) as e: raise MissingWeightsError(f"cannot load weights {f}: {e}") from None
         if not all(torch.isfinite(t).all() for t in m.state_dict().values()): raise MissingWeightsError(f"weights file {f} holds NaN or infinite values: retrain or restore it")

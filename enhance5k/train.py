@@ -248,10 +248,12 @@ def train_preset(name:str='fast-x4', # a preset from `PRESETS`
         'recipe': {'steps': done, 'planned_steps': max_steps, 'batch_size': batch_size, 'lr_patch': patch, 'hr_patch': patch * c['scale'], 'loss': f'{loss.upper()} on luma' + (f' (GMS weight {gms_weight})' if loss == 'l1+gms' else ''),
                    'optimizer': f'Adam(lr={lr}, betas=(0.9, 0.99)), cosine decay to 2%',
                    'augmentation': '8 flips/rotations' + (f"; images also at scales {', '.join(map(str, rescales))}" if tuple(rescales) != (1.0,) else ''),
-                   'blocks': 'RepConv (3x3 + 1x1 + identity), folded to plain 3x3 for inference', 'seed': seed},
+                   'blocks': 'RepConv (3x3 + 1x1 + identity), folded to plain 3x3 for inference', 'seed': seed}
+                  | ({'inference': f"self-ensemble of {c['ensemble']} flips/rotations"} if c.get('ensemble', 1) != 1 else {}),
         'seconds': round(secs, 1), 'steps_per_second': clock.rate(), 'machine': machine(), 'date': datetime.date.today().isoformat(),
         'val_y_psnr': None if val is None else round(float(val), 3),
         'command': _command(name, max_steps, batch_size, patch, lr, seed, channels, blocks, rescales, workers, init, loss, gms_weight)}}
     if c['init']: card['training']['init_training'] = read_card(find_weights(c['init'])).get('training')  # how the start was made
     out = Path(out_dir) if out_dir else Path(__import__('enhance5k').__file__).resolve().parent.parent / 'weights'
+    system.model.ensemble = c.get('ensemble', 1)  # inference only: the preset's test-time self-ensemble
     return save_model(system.model, out / f'{name}.safetensors', card)

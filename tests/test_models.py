@@ -21,6 +21,16 @@ def test_shipped_preset_shapes_and_card(name):
     assert card['training']['never_trained_on'] == ['Set5', 'Set14'] and card['training']['seconds'] > 0
     assert name in list_models()
 
+def test_self_ensemble_round_trip(tmp_path):
+    "A model's self-ensemble is written to its card and read back; an unknown size in a card is a clear error."
+    from enhance5k.models import save_model
+    m = SRNet(4, 8, 2, ensemble=4); p = save_model(m, tmp_path / 'ens.safetensors', {'training': {}})
+    card = json.loads(p.with_suffix('.json').read_text()); assert card['architecture']['ensemble'] == 4
+    assert load_model(p, cache=False).ensemble == 4
+    assert 'ensemble' not in json.loads(save_model(SRNet(4, 8, 2), tmp_path / 'one.safetensors').with_suffix('.json').read_text())['architecture']
+    card['architecture']['ensemble'] = 3; p.with_suffix('.json').write_text(json.dumps(card))
+    with pytest.raises(MissingWeightsError, match='ensemble must be one of'): load_model(p, cache=False)
+
 def test_missing_and_corrupt_weights(tmp_path):
     with pytest.raises(MissingWeightsError, match='no weights for model'): load_model('fast-x9')
     with pytest.raises(MissingWeightsError, match='not found'): load_model(tmp_path / 'x.safetensors')
@@ -36,7 +46,7 @@ def test_missing_and_corrupt_weights(tmp_path):
     dst.with_suffix('.json').unlink()
     with pytest.raises(MissingWeightsError, match='card missing'): load_model(dst, cache=False)
 
-@pytest.mark.parametrize('name', ['fast-x4', 'fast-x2'])
+@pytest.mark.parametrize('name', ['fast-x4', 'fast-x2', 'quality-x4'])  # quality-x4: with its self-ensemble
 def test_tiled_equals_untiled(name):
     m = load_model(name); g = torch.Generator().manual_seed(0)
     hr = torch.rand(1, 3, 24 * m.scale, 120 * m.scale, generator=g)
