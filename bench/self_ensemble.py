@@ -1,7 +1,8 @@
 """Geometric self-ensemble probe: a shipped model's Set5 x4 Y-PSNR (PAPER_TABLES.md protocol) when its outputs for the
 8 flips/rotations of the input (or a subgroup of them) are averaged, and on the last 4 BSD68 images (the training
-validation set, for choosing among subgroups without looking at Set5). Not part of the pipeline: it tells what
-test-time augmentation would buy, at about N times the network's time.
+validation set, for choosing among subgroups without looking at Set5), and the 720p -> 5K time through the pipeline's
+renderer with SRNet's `ensemble` at 1, 4 and 8 (median of 3, all threads) against the issue's limit, 0.25 x OpenCV
+LapSRN x4 from bench/sr_bench.json.
 
     python bench/self_ensemble.py [--model quality-x4] [--json bench/self_ensemble.json]
 """
@@ -45,9 +46,17 @@ def main(argv=None):
     res = {'model': a.model, 'machine': f"{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}", 'date': time.strftime('%Y-%m-%d'),
            'protocol': 'PAPER_TABLES.md: modcrop, MATLAB bicubic LR, 8-bit, Y channel, border = scale; outputs averaged before 8-bit rounding',
            'Set5': scores(m, [hr for _, hr in B.hr_images('Set5')]), 'BSD68_validation': scores(m, val)}
+    frame = B.test_frame(); times = {}
+    from enhance5k.enhance import render
+    for n in (1, 4, 8):
+        m.ensemble = n; run = lambda x, s=4: render(torch.from_numpy(x).permute(2, 0, 1)[None], (x.shape[1] * s, x.shape[0] * s), [m])
+        times[n] = B.wall_time(run, frame, 4, 3)
+    lap = json.loads((ROOT / 'bench' / 'sr_bench.json').read_text())['results']['LapSRN-x4'].get('time_720p_to_5k_s')
+    res |= {'time_720p_to_5k_s': times, 'limit_s': lap and round(0.25 * lap, 3)}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
     print(f"{a.model}: Y-PSNR with the outputs of N flips/rotations averaged\n\n| ensemble | Set5 x4 | BSD68 validation x4 |\n|---|---|---|")
     for g in GROUPS: print(f"| {g} | {res['Set5'][g]} | {res['BSD68_validation'][g]} |")
+    print(f"\n720p -> 5K with ensemble 1/4/8: {times[1]} / {times[4]} / {times[8]} s (limit {res['limit_s']} s)")
 
 if __name__ == '__main__':
     main()

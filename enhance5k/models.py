@@ -120,7 +120,7 @@ class SRNet(nn.Module):
 PRESETS = {
     'fast-x2':    dict(scale=2, channels=24, blocks=4, degradation='bicubic', init=None),
     'fast-x4':    dict(scale=4, channels=24, blocks=4, degradation='bicubic', init=None),
-    'quality-x4': dict(scale=4, channels=48, blocks=10, degradation='bicubic', init=None, ensemble=4),
+    'quality-x4': dict(scale=4, channels=48, blocks=10, degradation='bicubic', init=None),
     'photo-x4':   dict(scale=4, channels=24, blocks=4, degradation='real', init='fast-x4'),
 }
 
