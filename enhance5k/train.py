@@ -19,7 +19,7 @@ from torch import nn
 from torch.utils.data import Dataset, DataLoader
 from .core import *
 from .ops import imresize, RandomDegrade, degrade
-from .models import SRNet, RepConv, PRESETS, luma, save_model, load_model, read_card, find_weights
+from .models import SRNet, RepConv, PRESETS, luma, save_model, load_model, read_card, find_weights, dihedral
 from .metrics import gms_map
 
 # %% ../nbs/04a_train.ipynb #0e52c52c
@@ -55,11 +55,6 @@ def training_images(sets:tuple=TRAIN_SETS, # data sets inside ENHANCE5K_DATA
     return train, val
 
 # %% ../nbs/04a_train.ipynb #84f13d28
-def _dihedral(t:torch.Tensor, k:int)->torch.Tensor:
-    "One of the 8 flips/rotations of (..., H, W)."
-    if k & 4: t = t.transpose(-1, -2)
-    return torch.rot90(t, k & 3, (-2, -1))
-
 class SRPatches(Dataset):
     "Random (LR, HR) luma patch pairs from a list of RGB images."
     def __init__(self, images:list, # float RGB (1,3,H,W) images
@@ -87,7 +82,7 @@ class SRPatches(Dataset):
         h = hr[:, y * s:(y + p) * s, x * s:(x + p) * s]
         if self.lr is not None: l = self.lr[k][:, y:y + p, x:x + p]
         else: l, h = luma(self.degrader.one(h[None], torch.Generator().manual_seed(random.getrandbits(31))))[0], luma(h[None])[0]
-        return _dihedral(l, d).contiguous(), _dihedral(h, d).contiguous()
+        return dihedral(l, d).contiguous(), dihedral(h, d).contiguous()
 
 # %% ../nbs/04a_train.ipynb #9d2558d4
 class SRData(L.LightningDataModule):
@@ -147,6 +142,7 @@ class SRSystem(L.LightningModule):
                 ):
         super().__init__(); self.save_hyperparameters()
         if loss not in LOSSES: raise ConfigError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+        if not gms_weight >= 0: raise ConfigError(f"gms_weight must be 0 or more, got {gms_weight}")
         self.model = SRNet(scale, channels, blocks, rep=True)
         if init: load_fused(self.model, load_model(init, device='cpu', cache=False))
     def forward(self, l): return self.model.forward_luma(l)
@@ -248,12 +244,10 @@ def train_preset(name:str='fast-x4', # a preset from `PRESETS`
         'recipe': {'steps': done, 'planned_steps': max_steps, 'batch_size': batch_size, 'lr_patch': patch, 'hr_patch': patch * c['scale'], 'loss': f'{loss.upper()} on luma' + (f' (GMS weight {gms_weight})' if loss == 'l1+gms' else ''),
                    'optimizer': f'Adam(lr={lr}, betas=(0.9, 0.99)), cosine decay to 2%',
                    'augmentation': '8 flips/rotations' + (f"; images also at scales {', '.join(map(str, rescales))}" if tuple(rescales) != (1.0,) else ''),
-                   'blocks': 'RepConv (3x3 + 1x1 + identity), folded to plain 3x3 for inference', 'seed': seed}
-                  | ({'inference': f"self-ensemble of {c['ensemble']} flips/rotations"} if c.get('ensemble', 1) != 1 else {}),
+                   'blocks': 'RepConv (3x3 + 1x1 + identity), folded to plain 3x3 for inference', 'seed': seed},
         'seconds': round(secs, 1), 'steps_per_second': clock.rate(), 'machine': machine(), 'date': datetime.date.today().isoformat(),
         'val_y_psnr': None if val is None else round(float(val), 3),
         'command': _command(name, max_steps, batch_size, patch, lr, seed, channels, blocks, rescales, workers, init, loss, gms_weight)}}
     if c['init']: card['training']['init_training'] = read_card(find_weights(c['init'])).get('training')  # how the start was made
     out = Path(out_dir) if out_dir else Path(__import__('enhance5k').__file__).resolve().parent.parent / 'weights'
-    system.model.ensemble = c.get('ensemble', 1)  # inference only: the preset's test-time self-ensemble
     return save_model(system.model, out / f'{name}.safetensors', card)
