@@ -1,6 +1,6 @@
 """PreferenceLearner against each built-in SimulatedRater taste: 40 ratings, held-out shared photos, 5 seeds.
 
-    python bench/learning.py [--seeds 5] [--ratings 40] [--tastes warm moody] [--learner JSON] [--json bench/learning.json]
+    python bench/learning.py [--seeds 5] [--first-seed 0] [--ratings 40] [--tastes warm moody] [--learner JSON] [--json bench/learning.json]
 
 Per taste and seed: the rater's mean utility on the held-out photos with the default params, with the learner's
 `best()`, and with the taste's optimum; the share of the gap closed ((best - default) / (optimum - default), target
@@ -43,13 +43,13 @@ def one(taste, seed, n, kw):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--seeds', type=int, default=5); p.add_argument('--ratings', type=int, default=40)
+    p.add_argument('--seeds', type=int, default=5); p.add_argument('--first-seed', type=int, default=0, help='seeds run: first-seed .. first-seed + seeds - 1'); p.add_argument('--ratings', type=int, default=40)
     p.add_argument('--workers', type=int, default=os.cpu_count()); p.add_argument('--tastes', nargs='+', help='only these tastes (default: all)'); p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
     from enhance5k.learn import TASTES
     names = [x.name for x in photos()]
     tastes = a.tastes or list(TASTES)
-    jobs = [(t, s, a.ratings, json.loads(a.learner)) for t in tastes for s in range(a.seeds)]
+    jobs = [(t, s, a.ratings, json.loads(a.learner)) for t in tastes for s in range(a.first_seed, a.first_seed + a.seeds)]
     with ProcessPoolExecutor(a.workers) as ex: rows = list(ex.map(one, *zip(*jobs)))
     for r in rows: r['pass'] = r['gap_closed'] >= 0.30 and r['max_param_error'] <= 0.10
     lines = ['| taste | seed | utility default → best (optimum 1) | gap closed | largest tasted-param error (share of range) | largest posterior sd | pass |', '|---|---|---|---|---|---|---|']
@@ -63,7 +63,7 @@ def main(argv=None):
     lines += [f"| {t} | {v['gap_closed_mean']:.2f} | {v['gap_closed_min']:.2f} | {v['max_param_error_max']:.3f} | {v['seeds_passing']}/{a.seeds} | {v['expected_passing']:.1f}/{a.seeds} |" for t, v in summary.items()]
     import torch
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}", 'date': time.strftime('%Y-%m-%d'),
-           'ratings': a.ratings, 'seeds': a.seeds, 'learner': json.loads(a.learner), 'learner_photos': names[:TRAIN], 'held_out_photos': names[TRAIN:], 'rows': rows, 'summary': summary}
+           'ratings': a.ratings, 'seeds': a.seeds, 'first_seed': a.first_seed, 'learner': json.loads(a.learner), 'learner_photos': names[:TRAIN], 'held_out_photos': names[TRAIN:], 'rows': rows, 'summary': summary}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n'); print('\n'.join(lines))
 
 if __name__ == '__main__':
