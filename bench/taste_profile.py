@@ -16,11 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'bench'))
 
 def utility(rater, u:torch.Tensor)->torch.Tensor:
-    "The rater's mean utility over its images at coordinates u, differentiable (its `utility`, without no_grad)."
-    from enhance5k.learn import to_params, measure
+    "The rater's mean utility over its images at coordinates u, differentiable (`SimulatedRater.score`)."
+    from enhance5k.learn import to_params
     from enhance5k.adjust import apply
-    p = to_params(u)
-    return torch.stack([torch.exp(-0.5 * ((measure(apply(v, p))[0] - b - t) / rater.tol) ** 2).mean() for v, b, t in zip(rater.views, rater.base, rater.target)]).mean()
+    p = to_params(u); return torch.stack([rater.score(apply(v, p), i) for i, v in enumerate(rater.views)]).mean()
 
 def refit(rater, o:torch.Tensor, j:int, cj:float, steps:int)->float:
     "Highest utility with coordinate j held at cj and the others free in [-1, 1], from the optimum."

@@ -95,11 +95,15 @@ class SimulatedRater:
 
     def __repr__(self): return f"SimulatedRater({self.name!r}, noise {self.noise})"
 
+    def score(self, image:torch.Tensor, index:int)->torch.Tensor:
+        "`utility` as a tensor, differentiable in `image` (a variant of image `index` at its view's size)."
+        d = measure(image)[0] - self.base[index] - self.target[index]
+        return torch.exp(-0.5 * (d / self.tol) ** 2).mean()
+
     def utility(self, image:torch.Tensor, index:int)->float:
         "How much the rater likes `image`, a variant of image `index` (0..1, 1 at the optimum)."
         v = image if image.shape[-2:] == self.views[index].shape[-2:] else view_of(image, max(self.views[index].shape[-2:]))
-        with torch.no_grad(): d = measure(v)[0] - self.base[index] - self.target[index]
-        return float(torch.exp(-0.5 * (d / self.tol) ** 2).mean())
+        with torch.no_grad(): return float(self.score(v, index))
 
     def rate(self, image:torch.Tensor, index:int)->int:
         "A noisy whole-number rating 1-5."
