@@ -68,6 +68,7 @@ class Settings:
     data: Path # folder of the shared data sets
     max_pixels: int = 50_000_000 # pixel limit for reading images
     max_bytes: int = 200_000_000 # byte limit for reading images
+    max_output_pixels: int = 16384 * 16384 # pixel limit for what `enhance` makes (refused before any work)
 
 def settings()->Settings:
     "The current settings, read from the environment."
@@ -75,7 +76,8 @@ def settings()->Settings:
     data = os.environ.get('ENHANCE5K_DATA')
     data = Path(data).expanduser() if data else (_REPO.parent/'shared'/'data')
     return Settings(home=home, data=data, max_pixels=_env_int('ENHANCE5K_MAX_PIXELS', 50_000_000),
-                    max_bytes=_env_int('ENHANCE5K_MAX_BYTES', 200_000_000))
+                    max_bytes=_env_int('ENHANCE5K_MAX_BYTES', 200_000_000),
+                    max_output_pixels=_env_int('ENHANCE5K_MAX_OUTPUT_PIXELS', 16384 * 16384))
 
 # %% ../nbs/00_core.ipynb #146f0b82
 def data_dir(name:str='', # a data set inside ENHANCE5K_DATA, e.g. 'Set5'; '' for the folder itself

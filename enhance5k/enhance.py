@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['TARGETS', 'DEFAULT_MODEL', 'MAX_RESIZE_UP', 'VIEW_EDGE', 'RESIZE_S_PER_MPX', 'GUARD_DE', 'target_size',
-           'EnhanceResult', 'available_models', 'plan_passes', 'auto_tile', 'render', 'clear_cache', 'analyse',
-           'estimate', 'EnhancePlan', 'make_plan', 'colour_guard', 'enhance', 'enhance_many']
+__all__ = ['TARGETS', 'DEFAULT_MODEL', 'MAX_RESIZE_UP', 'VIEW_EDGE', 'SAMPLE_EDGE', 'RESIZE_S_PER_MPX', 'GUARD_DE',
+           'ADJUST_MARGIN', 'target_size', 'EnhanceResult', 'available_models', 'x2_sibling', 'plan_passes',
+           'auto_tile', 'render', 'clear_cache', 'native_sample', 'strided', 'analyse', 'estimate', 'EnhancePlan',
+           'check_output', 'pixels', 'make_plan', 'colour_guard', 'enhance', 'enhance_many']
 
 # %% ../nbs/06_enhance.ipynb #e0937d21
 import hashlib, math, os, re, threading, time
@@ -19,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import *
-from .io import Image, read_image, write_image, to_tensor, alpha_to_tensor
+from .io import Image, read_image, write_image, to_tensor, alpha_to_tensor, image_size
 from .ops import imresize, tile_apply, _weights
 from .models import load_model, list_models, find_weights, sha256_file, read_card
 from .metrics import assess, delta_e, noise_sigma, PerfTracker, QualityReport, rss_mb
@@ -93,13 +94,20 @@ def available_models()->list[str]:
     "Model names `enhance` accepts: 'bicubic' and every model with weights."
     return ['bicubic'] + sorted(list_models())
 
+def x2_sibling(model:str)->str:
+    "The model a need of at most 2 runs: the asked model's ×2 sibling (`fast-x4` → `fast-x2`) when it has one, else the model itself."
+    m = re.fullmatch(r'(.+)-x\d+', str(model))
+    sib = f"{m[1]}-x2" if m else None
+    return sib if sib and sib in list_models() else model
+
 def plan_passes(size:tuple[int, int], # input (W, H)
                 out:tuple[int, int], # output (W, H)
                 model:str=DEFAULT_MODEL, # model name or path, or 'bicubic'
                )->list[str]:
-    "The model passes that take `size` to at least `out`."
+    "The cheapest model passes that take `size` to at least `out` by need: none for ≤ 1, the ×2 sibling for ≤ 2, chains beyond."
     need = max(out[0] / size[0], out[1] / size[1])
     if model == 'bicubic' or need <= 1: return []
+    if need <= 2: return [x2_sibling(model)]
     passes, total = [model], load_model(model, device='cpu').scale
     while need / total > MAX_RESIZE_UP + 1e-9 and len(passes) < 4:
         nxt = 'fast-x2' if need / total <= 2 and 'fast-x2' in list_models() else model
@@ -130,6 +138,10 @@ def auto_tile(models:list, # the loaded models
     return int(max(128, min(2048, math.sqrt(0.5 * free / per_px)) // 64 * 64))
 
 # %% ../nbs/06_enhance.ipynb #9d8f3b7e
+def _float(t:torch.Tensor)->torch.Tensor:
+    "uint8/uint16 pixels as float in [0, 1]; float as it is."
+    return t if t.is_floating_point() else t.float().div_(255 if t.dtype == torch.uint8 else 65535)
+
 def _taps(x:torch.Tensor, dim:int, idx:torch.Tensor, w:torch.Tensor)->torch.Tensor:
     "Resize along `dim`: the sum over taps of gathered rows times weights, one tap at a time (little memory)."
     shape = [1] * x.ndim; shape[dim] = -1; out = None
@@ -138,47 +150,81 @@ def _taps(x:torch.Tensor, dim:int, idx:torch.Tensor, w:torch.Tensor)->torch.Tens
         out = term if out is None else out.add_(term)
     return out
 
+def _resize_rows(band:torch.Tensor, idx:torch.Tensor, w:torch.Tensor, block:int=32)->torch.Tensor:
+    "Resize the rows of a band (C,R,W) with per-output-row source indices and weights (r, taps): a small dense matmul per `block` output rows (4x faster than gathering row by row)."
+    out = []
+    for s in range(0, idx.shape[0], block):
+        ii = idx[s:s + block]; lo, hi = int(ii.min()), int(ii.max()) + 1
+        m = torch.zeros(ii.shape[0], hi - lo).scatter_add_(1, ii - lo, w[s:s + block])
+        out.append(torch.matmul(m, _float(band[:, lo:hi])))
+    return torch.cat(out, 1)
+
+def _exact(models)->bool:
+    "Do all models state the context that makes a tile's centre equal to the untiled result?"
+    return all(hasattr(m, 'context') for m in models)
+
+def _sr_band(fn, band:torch.Tensor, S:int, ctx:int, tw:int)->torch.Tensor:
+    "Super-resolve a band of rows (1,C,h,w) tile by tile across, each tile with `ctx` columns of context cropped away: equal to one untiled call."
+    w = band.shape[-1]
+    if w <= tw: return fn(band)
+    out = None
+    for c0 in range(0, w, tw):
+        c1 = min(w, c0 + tw); a, b = max(0, c0 - ctx), min(w, c1 + ctx)
+        t = fn(band[..., a:b])
+        if out is None: out = t.new_empty((*t.shape[:2], t.shape[2], w * S))
+        out[..., c0 * S:c1 * S] = t[..., (c0 - a) * S:(c1 - a) * S]
+    return out
+
+def _resize_cols(band:torch.Tensor, W:int)->torch.Tensor:
+    "Antialiased bicubic (a = -0.5, MATLAB's kernel) along the columns of a full-width band; uint8 stays uint8 (torch's vectorised path)."
+    if band.shape[-1] == W: return band
+    if band.dtype == torch.uint8:
+        return F.interpolate(band.contiguous(memory_format=torch.channels_last), size=(band.shape[-2], W), mode='bicubic', antialias=True)
+    return F.interpolate(_float(band), size=(band.shape[-2], W), mode='bicubic', antialias=True)
+
 def render(x:torch.Tensor, # image (1,C,h,w): float in [0,1], or uint8 (the 8-bit fast path) / uint16 pixels
            size:tuple[int, int], # output (W, H)
            models:list=(), # loaded models to run in turn
            bits:int=8, # output bits per channel
            tile:int|None=None, # tile size in input pixels (None: `auto_tile`)
-           overlap:int=8, # feathered overlap between tiles (input pixels)
+           overlap:int=8, # feathered overlap between tiles, for models that state no exact `context` (input pixels)
            callback=None, # callback(done, total) per strip
+           pre=None, # pre(band) -> band: applied to each float band of input rows (with `margin` rows around) before the models
+           margin:int=0, # rows of context `pre` needs on each side
           )->np.ndarray:
-    "Super-resolve and resize `x` to `size` strip by strip; returns (H,W,C) uint8/uint16."
+    "Adjust, super-resolve and resize `x` to `size` strip by strip; returns (H,W,C) uint8/uint16. Memory: the output and one band."
     if tile is not None and tile < 1: raise ConfigError(f"tile must be a positive number of pixels, got {tile}")
-    fn, S, ctx = _chain(list(models))
+    models = list(models); fn, S, ctx = _chain(models)
     dev = next(models[0].parameters()).device if models else None
-    tile = tile or auto_tile(list(models), dev)
-    _, C, h, w = x.shape; (W, H), (Hs, Ws) = size, (h * S, w * S)
-    wh, ih = _weights(Hs, H, H / Hs, True); ww, iw = _weights(Ws, W, W / Ws, True)
-    wh, ww = wh.float(), ww.float()
+    tile = tile or auto_tile(models, dev)
+    _, C, h, w = x.shape; (W, H), Hs = size, h * S
+    wh, ih = _weights(Hs, H, H / Hs, True); wh = wh.float()
     m = 2 ** bits - 1; out = np.empty((H, W, C), np.uint8 if bits == 8 else np.uint16)
-    exact = (Hs, Ws) == (H, W)  # no resize after the models: strips can be a full tile high
-    rows = max(1, round((tile if exact else max(16, tile // 8)) * S * H / Hs)); starts = list(range(0, H, rows))
     dst = torch.from_numpy(out if bits == 8 else out.view(np.int16))
+    rows = max(1, round(tile * S * H / Hs)); starts = list(range(0, H, rows))
+    u8 = bool(models) and x.dtype == torch.uint8 and (dev is None or dev.type == 'cpu')  # the models take and give uint8 (CPU)
     for k, r0 in enumerate(starts):
-        r1 = min(H, r0 + rows); a, b = int(ih[r0:r1].min()), int(ih[r0:r1].max()) + 1
+        r1 = min(H, r0 + rows)
+        a, b = (r0, r1) if Hs == H else (int(ih[r0:r1].min()), int(ih[r0:r1].max()) + 1)  # the SR rows this strip reads
         la, lb = max(0, a // S - ctx), min(h, -(-b // S) + ctx)
         band = x[:, :, la:lb]
-        if models:  # the band is one tile high (it already has its context rows); tiles across
-            band = tile_apply(fn, band, S, tile=(lb - la, max(tile, min(w, 6 * tile))), overlap=overlap, context=ctx)
+        if pre is not None:
+            pa, pb = max(0, la - margin), min(h, lb + margin)
+            band = pre(_float(x[:, :, pa:pb]))[:, :, la - pa:lb - pa]
+            if u8: band = band.mul(255).add_(0.5).clamp_(0, 255).to(torch.uint8)
+        if models and not u8: band = _float(band)
+        if models:
+            band = _sr_band(fn, band, S, ctx, max(tile, 6 * tile)) if _exact(models) else \
+                   tile_apply(fn, band, S, tile=(lb - la, max(tile, min(w, 6 * tile))), overlap=overlap, context=ctx)
             if band.is_floating_point() and not torch.isfinite(band).all():
                 raise PipelineError(f"the model produced NaN or infinite values in output rows {r0}-{r1}: the weights may be damaged; try another --model")
-        if not band.is_floating_point() and (Hs != H or Ws != W or bits != 8 or band.dtype != torch.uint8):
-            band = band.float().div_(255 if band.dtype == torch.uint8 else 65535)
+        band = _resize_cols(band[:, :, a - la * S:b - la * S], W)
+        if Hs != H: band = _resize_rows(band[0], ih[r0:r1] - a, wh[r0:r1])[None]
         band = band[0]
-        if band.dtype == torch.uint8:  # 8-bit in, 8-bit out, no resize: copy
-            dst[r0:r1].copy_(band[:, r0 - la * S:r1 - la * S].permute(1, 2, 0))
-            if callback: callback(k + 1, len(starts))
-            continue
-        if Hs == H: band = band[:, r0 - la * S:r1 - la * S]  # rows: no resize
-        else: band = _taps(band, 1, ih[r0:r1] - la * S, wh[r0:r1])  # rows: (C, r, Ws)
-        if Ws != W: band = _taps(band, 2, iw, ww)  # columns: (C, r, W)
-        q = (band * m).add_(0.5).clamp_(0, m)
-        q = q.to(torch.uint8) if bits == 8 else q.to(torch.int32).to(torch.int16)  # int16 bits = uint16 bits
-        dst[r0:r1].copy_(q.permute(1, 2, 0))
+        if band.dtype == torch.uint8 and bits == 8: dst[r0:r1].copy_(band.permute(1, 2, 0))
+        else:
+            q = (_float(band) * m).add_(0.5).clamp_(0, m)
+            dst[r0:r1].copy_((q.to(torch.uint8) if bits == 8 else q.to(torch.int32).to(torch.int16)).permute(1, 2, 0))  # int16 bits = uint16 bits
         if callback: callback(k + 1, len(starts))
     return out
 
@@ -205,26 +251,40 @@ def clear_cache():
 
 # %% ../nbs/06_enhance.ipynb #ce54001b
 VIEW_EDGE = 1024 # long edge of the views the before/after reports measure
+SAMPLE_EDGE = 1024 # the native-resolution sample for noise: a mosaic of 4x4 crops of 256 px
 RESIZE_S_PER_MPX = 0.075 # strip resize cost per output megapixel: bench/sr_bench.py's bicubic 720p -> 5K, 1.099 s for 14.7 MP
 
-def analyse(x:torch.Tensor, # the input (1,3,H,W) in [0,1]
+def native_sample(t:torch.Tensor, # image (1,C,H,W): float, uint8 or uint16
+                  edge:int=SAMPLE_EDGE, # the mosaic's edge
+                  n:int=4, # crops per side
+                 )->torch.Tensor:
+    "A bounded native-resolution sample as float: the image itself when small, else an n×n mosaic of crops spread over it."
+    H, W = t.shape[-2:]; c = edge // n
+    if H <= edge and W <= edge: return _float(t)
+    ys = np.linspace(0, max(0, H - c), n).round().astype(int); xs = np.linspace(0, max(0, W - c), n).round().astype(int)
+    return torch.cat([torch.cat([_float(t[..., y:y + c, x:x + c]) for x in xs], -1) for y in ys], -2)
+
+def strided(t:torch.Tensor, # image (1,C,H,W)
+            max_pixels:int=4_000_000, # the most pixels to keep
+           )->torch.Tensor:
+    "Every k-th row and column as float, k chosen so at most `max_pixels` remain (an unbiased sample for shares of pixels)."
+    k = max(1, math.ceil(math.sqrt(t.shape[-2] * t.shape[-1] / max_pixels)))
+    return _float(t[..., ::k, ::k])
+
+def analyse(x:torch.Tensor, # the input (1,3,H,W): float in [0,1], uint8 or uint16 pixels
             view:torch.Tensor|None=None, # its view (long edge VIEW_EDGE), if made already
            )->dict:
-    "Measurements of the input that the plan and `auto_params` rely on: noise and clipping at native resolution, the rest on the view."
+    "Measurements the plan and `auto_params` rely on, in bounded time and memory: noise on a native-resolution sample, clipping on a strided one, the rest on the view."
     from enhance5k import metrics as M
     v = _view(x) if view is None else view
     with torch.no_grad():
-        n = float(noise_sigma(x))
+        n = float(noise_sigma(native_sample(x)))
         return {'size': list(x.shape[-2:][::-1]), 'noise_sigma': round(n, 6), 'noise_sigma_255': round(255 * n, 3),
-                'exposure_clipping': round(float(M.exposure_clipping(x)), 6), 'edge_sharpness_view': round(float(M.edge_sharpness(v)), 6),
+                'exposure_clipping': round(float(M.exposure_clipping(strided(x))), 6), 'edge_sharpness_view': round(float(M.edge_sharpness(v)), 6),
                 'laplacian_energy_view': round(float(M.laplacian_energy(v)), 8), 'colour_cast_deg': round(float(M.colour_cast(v)), 3),
                 'brightness': round(float(M.brightness(v)), 4)}
 
 # %% ../nbs/06_enhance.ipynb #dd4629d7
-def _float(t:torch.Tensor)->torch.Tensor:
-    "uint8/uint16 pixels as float in [0, 1]; float as it is."
-    return t if t.is_floating_point() else t.float().div_(255 if t.dtype == torch.uint8 else 65535)
-
 def _box(t:torch.Tensor, k:int, rows:int)->torch.Tensor:
     "k×k box average of `t` as float, `rows` (a multiple of k) at a time through one reused buffer."
     H = t.shape[-2] - t.shape[-2] % k
@@ -239,11 +299,13 @@ def _view(t:torch.Tensor, # image (1,C,H,W): float, uint8 or uint16 (a view of a
           size:tuple|None=None, # exact (W, H) instead
           rows:int=64, # strip height for the box pre-reduction (small strips keep the peak memory flat)
          )->torch.Tensor:
-    "An antialiased downscale as float (1,C,h,w): a k×k box average strip by strip (flat memory), then MATLAB bicubic."
+    "An antialiased downscale as float (1,C,h,w): pixels through `render` in strips; float by a k×k box average strip by strip, then MATLAB bicubic (flat memory either way)."
     H, W = t.shape[-2:]
     if size is None:
         s = min(1.0, edge / max(H, W)); size = (max(1, round(W * s)), max(1, round(H * s)))
     if size == (W, H): return _float(t)
+    if not t.is_floating_point():  # pixels: through `render` in strips (bounded memory; uint8 on torch's vectorised path)
+        return _float(pixels(render(t, size, bits=8 if t.dtype == torch.uint8 else 16)))
     k = max(1, min(H // size[1], W // size[0]) // 2)  # box-reduce to at least twice the view size first
     if k > 1: t = _box(t, k, k * max(1, rows // k))
     return imresize(_float(t), size=(size[1], size[0])).clamp(0, 1)
@@ -254,15 +316,16 @@ def _card_time(name:str)->float|None:
     except Enhance5kError: return None
 
 def estimate(size:tuple, out:tuple, passes:list, tile:int, bits:int=8)->tuple[float, float]:
-    "Expected seconds and peak MiB for rendering `size` -> `out` through `passes` on this machine."
+    "Expected seconds and peak MiB for rendering `size` -> `out` through `passes` on this machine: the output array and one band on top of what is resident now."
     secs, (w, h), S, chans = 0.0, size, 1, 0
     for p in passes:
         m = load_model(p, device='cpu'); S *= m.scale; chans = max(chans, m.channels)
         secs += (_card_time(p) or 1.0) * (w * h * S * S) / (5120 * 2880)
     if (w * S, h * S) != tuple(out): secs += RESIZE_S_PER_MPX * out[0] * out[1] / 1e6
     out_b = out[0] * out[1] * 3 * bits // 8
-    band = (tile * S) * (min(w, 6 * tile) * S) * 4 * 8 + tile * min(w, 6 * tile) * 4 * 3 * (chans + S * S) if passes else 0
-    return round(secs, 3), round(rss_mb() + (out_b + w * h * 3 * 4 * 3 + band) / 2 ** 20, 1)
+    rows = tile * S * out[1] / (h * S)  # output rows per strip
+    band = tile * S * w * S * 3 + rows * (out[0] + w * S) * 3 * 4 * 2 + tile * min(w, 6 * tile) * 4 * 3 * (chans + S * S)
+    return round(secs, 3), round(rss_mb() + (out_b + band) / 2 ** 20, 1)
 
 # %% ../nbs/06_enhance.ipynb #aab8a0be
 @dataclass
@@ -284,11 +347,13 @@ class EnhancePlan:
     expected_memory_mb: float # estimate of the peak resident memory
     analysis: dict = field(default_factory=dict) # native-resolution input measurements
     baseline: QualityReport|None = field(default=None, repr=False) # the input's report (on the view)
+    rule: str = '' # why these passes
+    view: torch.Tensor|None = field(default=None, repr=False) # the input's view (long edge VIEW_EDGE), for the guard and the report
 
     def to_dict(self)->dict:
         "JSON-safe dict."
         d = {k: getattr(self, k) for k in ('source', 'input_size', 'bits', 'alpha', 'output_size', 'target', 'model', 'passes', 'auto',
-                                           'tile', 'device', 'expected_time_s', 'expected_memory_mb', 'analysis')}
+                                           'tile', 'device', 'expected_time_s', 'expected_memory_mb', 'analysis', 'rule')}
         d.update(input_size=list(self.input_size), output_size=list(self.output_size), passes=list(self.passes), params=self.params.to_dict())
         if self.baseline is not None: d['baseline'] = self.baseline.to_dict()
         return d
@@ -297,7 +362,7 @@ class EnhancePlan:
         "The plan as a short Markdown list."
         (w0, h0), (w1, h1) = self.input_size, self.output_size
         lines = [f"- **{Path(self.source).name}**: {w0}x{h0} {self.bits}-bit{' + alpha' if self.alpha else ''} -> {w1}x{h1}",
-                 f"- passes: {' x '.join(self.passes) or 'resize only'} on {self.device}, tiles of {self.tile} px",
+                 f"- passes: {' x '.join(self.passes) or 'resize only'} on {self.device}, tiles of {self.tile} px ({self.rule})",
                  f"- parameters{' (auto)' if self.auto else ''}: {self.params.changed() or 'none'}",
                  f"- expected: {self.expected_time_s:.2f} s, {self.expected_memory_mb:.0f} MiB peak",
                  f"- input: noise {self.analysis.get('noise_sigma_255')}/255, cast {self.analysis.get('colour_cast_deg')} deg, clipping {self.analysis.get('exposure_clipping')}"]
@@ -314,8 +379,33 @@ def _params(params, view:torch.Tensor, sigma:float)->tuple[EnhanceParams, bool]:
     if isinstance(params, (str, Path)): return EnhanceParams.from_json(params), False
     raise ParamError(f"params must be None, 'auto', a dict, JSON or EnhanceParams, got {type(params).__name__}")
 
+def check_output(size:tuple[int, int], # the output (W, H)
+                 target:str='', # what was asked, for the message
+                )->tuple[int, int]:
+    "`size`, or `ImageTooLargeError` when it is over the output pixel limit (ENHANCE5K_MAX_OUTPUT_PIXELS)."
+    limit = settings().max_output_pixels
+    if size[0] * size[1] > limit:
+        raise ImageTooLargeError(f"target {target!r} makes {size[0]}x{size[1]} = {size[0] * size[1] / 1e6:,.0f} MP; the output limit is {limit / 1e6:,.0f} MP: "
+                                 "choose a smaller target, or raise ENHANCE5K_MAX_OUTPUT_PIXELS")
+    return size
+
+def pixels(a:np.ndarray|None)->torch.Tensor|None:
+    "An (H,W,C) or (H,W) uint8/uint16 array as a (1,C,H,W) tensor sharing its memory (no copy)."
+    if a is None: return None
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # read-only arrays: nothing writes through this view
+        t = torch.from_numpy(a)
+    return (t[..., None] if t.ndim == 2 else t).permute(2, 0, 1)[None]
+
+def _rule(size:tuple, out:tuple, model:str, passes:list)->str:
+    "Why the planner chose `passes`, in words."
+    need = max(out[0] / size[0], out[1] / size[1])
+    if not passes: return f"need {need:.2f}: {'no model asked' if model == 'bicubic' else 'no model, an antialiased downscale' if need <= 1 else 'no model'}"
+    if need <= 2: return f"need {need:.2f} <= 2: {passes[0]}" + (f", the x2 sibling of {model}" if passes[0] != model else f" (no x2 sibling of {model})")
+    return f"need {need:.2f}: " + ' then '.join(passes)
+
 def make_plan(img:Image, # the input image
-              x:torch.Tensor, # its RGB as float (1,3,H,W)
               target:str='5k', # output size
               model:str=DEFAULT_MODEL, # model name, path or 'bicubic'
               params=None, # None, 'auto', dict, JSON, EnhanceParams
@@ -323,15 +413,15 @@ def make_plan(img:Image, # the input image
               tile:int|None=None, # tile size; None picks
               baseline:bool=True, # measure the input's report
              )->EnhancePlan:
-    "Analyse the input and decide what `enhance` will do."
-    size = target_size(img.size, target); passes = plan_passes(img.size, size, model)
+    "Analyse the input (bounded views, no full-resolution float copy) and decide what `enhance` will do."
+    size = check_output(target_size(img.size, target), target); passes = plan_passes(img.size, size, model)
     dev = get_device(device); models = [load_model(p, device=str(dev)) for p in passes]
     if tile is not None and tile < 1: raise ConfigError(f"tile must be a positive number of pixels, got {tile}")
-    tile = tile or auto_tile(models, dev); view = _view(x); a = analyse(x, view)
+    x = pixels(img.rgb); tile = tile or auto_tile(models, dev); view = _view(x); a = analyse(x, view)
     p, auto = _params(params, view, a['noise_sigma'])
     t, mem = estimate(img.size, size, passes, tile, img.bits)
     return EnhancePlan(img.meta.source or '<image>', img.size, img.bits, img.alpha is not None, size, str(target), str(model), tuple(passes),
-                       p, auto, tile, str(dev), t, mem, a, assess(view, lpips=False) if baseline else None)
+                       p, auto, tile, str(dev), t, mem, a, assess(view, lpips=False) if baseline else None, _rule(img.size, size, model, passes), view)
 
 # %% ../nbs/06_enhance.ipynb #2798726a
 GUARD_DE = 1.0 # mean ΔE2000 of the low-passes above which the guard corrects
@@ -387,6 +477,20 @@ def _validate(rgb:np.ndarray, alpha, plan:EnhancePlan):
     if plan.alpha and (alpha is None or alpha.shape != (H, W) or alpha.dtype != dt): raise PipelineError("the alpha channel was not carried to the output size")
 
 # %% ../nbs/06_enhance.ipynb #388c5607
+ADJUST_MARGIN = 48 # input rows each strip's adjustment reads beyond it: denoise windows, clarity and sharpen blurs at their widest
+
+def _copy(r:EnhanceResult)->EnhanceResult:
+    "The result with its own pixel arrays (a cached result must not share them with its caller)."
+    im = r.image; a = None if im.alpha is None else im.alpha.copy()
+    return replace(r, image=Image(im.rgb.copy(), a, replace(im.meta)))
+
+def _read(input, target:str)->tuple[Image, tuple]:
+    "Read the input, refusing an over-limit output from the header alone; a downscale decodes a JPEG at a reduced DCT scale. Returns the image and its full size."
+    if isinstance(input, Image): check_output(target_size(input.size, target), target); return input, input.size
+    if not isinstance(input, (str, os.PathLike, bytes, bytearray)): img = read_image(input); check_output(target_size(img.size, target), target); return img, img.size
+    full = image_size(input); out = check_output(target_size(full, target), target)
+    return read_image(input, draft=out if out[0] <= full[0] and out[1] <= full[1] else None), full
+
 def enhance(input, # a path, bytes, file object or an enhance5k Image
             target:str='5k', # output size: 5k, 4k, 8k, WxH, xN
             model:str=DEFAULT_MODEL, # a model name (see `available_models`), a .safetensors path, or 'bicubic'
@@ -410,57 +514,60 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
         key = f"{key}|{target}|{model}|{wkey}|{pkey}|{tile}|{report}|{guard}"
         with _RLOCK:
             if key in _RESULTS:
-                _RESULTS.move_to_end(key); return replace(_RESULTS[key], cached=True, timings={'cache': time.perf_counter() - t0})
-    with perf.stage('read'): img = input if isinstance(input, Image) else read_image(input)
+                _RESULTS.move_to_end(key); return replace(_copy(_RESULTS[key]), cached=True, timings={'cache': time.perf_counter() - t0})
+    with perf.stage('read'): img, full = _read(input, target)
     cb, close = _progress(progress, Path(img.meta.source or 'image').name)
     try:
-        with perf.stage('analyse'):
-            x = to_tensor(img); plan = make_plan(img, x, target, model, params, device, tile, baseline=report)
+        with perf.stage('analyse'): plan = make_plan(img, target, model, params, device, tile, baseline=report)
         cb('analyse', 1, 1)
         if dry_run: return plan
-        out, info = _run(img, x, plan, perf, cb, guard)
+        out, info = _run(img, plan, perf, cb, guard)
         with perf.stage('assess'):
-            rep = _report(out, x, plan, info, perf) if report else None
+            rep = _report(out, plan, info) if report else None
         cb('assess', 1, 1)
     finally: close()
     name = plan.model if plan.model == 'bicubic' or not plan.passes else getattr(load_model(plan.passes[0]), 'name', plan.model)
     if rep is not None: rep.performance.update(perf.to_dict())
-    r = EnhanceResult(out, plan.source, img.size, str(target), name, dict(perf.stages), rep, plan.passes, plan=plan)
+    r = EnhanceResult(out, plan.source, full, str(target), name, dict(perf.stages), rep, plan.passes, plan=plan)
     if key is not None:
         with _RLOCK:
-            _RESULTS[key] = r
+            _RESULTS[key] = _copy(r)
             while len(_RESULTS) > _cache_size(): _RESULTS.popitem(last=False)
     return r
 
 # %% ../nbs/06_enhance.ipynb #c4060e26
-def _run(img:Image, x:torch.Tensor, plan:EnhancePlan, perf:PerfTracker, cb, guard:bool)->tuple[Image, dict]:
-    "The stages that make the pixels: adjust, upscale, guard, alpha; each checked."
+def _adjuster(params:EnhanceParams):
+    "The per-band adjustment `render` applies before the models (None when the parameters change nothing); each band checked."
+    if params.is_identity(): return None
+    def pre(band):
+        y = apply(band, params); _check('adjust', y, band.shape); return y
+    return pre
+
+def _run(img:Image, plan:EnhancePlan, perf:PerfTracker, cb, guard:bool)->tuple[Image, dict]:
+    "The stages that make the pixels: adjust and upscale (strip by strip, in one pass), guard, alpha; each checked."
     info = {'stages': [], 'guard': None}
     with perf.stage('adjust'):
-        y = x if plan.params.is_identity() else apply(x, plan.params)
-        _check('adjust', y, x.shape)
+        pre = _adjuster(plan.params)
+        ref = plan.view if pre is None else pre(plan.view)  # what the guard compares the output with
     cb('adjust', 1, 1); info['stages'].append('adjust')
     models = [load_model(p, device=plan.device) for p in plan.passes]
-    fast = img.bits == 8 and torch.device(plan.device).type == 'cpu' and bool(models)  # uint8 fast path
-    if fast and y is x: src = torch.from_numpy(img.rgb if img.rgb.flags.writeable else img.rgb.copy()).permute(2, 0, 1)[None]
-    elif fast: src = y.mul(255).add_(0.5).clamp_(0, 255).to(torch.uint8)
-    else: src = y
     with perf.stage('upscale'):
-        rgb = render(src, plan.output_size, models, img.bits, plan.tile, callback=lambda d, t: cb('upscale', d, t))
+        rgb = render(pixels(img.rgb), plan.output_size, models, img.bits, plan.tile, callback=lambda d, t: cb('upscale', d, t),
+                     pre=pre, margin=ADJUST_MARGIN)
     info['stages'].append('upscale')
     if guard and models:
-        with perf.stage('guard'): info['guard'] = colour_guard(rgb, y)
+        with perf.stage('guard'): info['guard'] = colour_guard(rgb, ref)
         cb('guard', 1, 1); info['stages'].append('guard')
     with perf.stage('alpha'):
-        alpha = None if img.alpha is None else render(alpha_to_tensor(img), plan.output_size, (), img.bits)[..., 0]
+        alpha = None if img.alpha is None else render(pixels(img.alpha), plan.output_size, (), img.bits)[..., 0]
     cb('alpha', 1, 1)
     _validate(rgb, alpha, plan); info['stages'].append('validate')
     return Image(rgb, alpha, replace(img.meta, bits=img.bits)), info
 
-def _report(out:Image, x:torch.Tensor, plan:EnhancePlan, info:dict, perf:PerfTracker)->QualityReport:
-    "The after report on a view of the output, against the same-sized view of the input."
-    view = _view(torch.from_numpy(out.rgb).permute(2, 0, 1)[None])
-    before = _view(x, size=(view.shape[-1], view.shape[-2]))
+def _report(out:Image, plan:EnhancePlan, info:dict)->QualityReport:
+    "The after report on a view of the output, against the same-sized view of the input (both bounded: long edge VIEW_EDGE)."
+    view = _view(pixels(out.rgb)); v = plan.view
+    before = v if v.shape == view.shape else imresize(v, size=tuple(view.shape[-2:])).clamp(0, 1)
     r = assess(view, before=before, lpips=False); r.baseline = plan.baseline
     notes = [f"measured on {view.shape[-1]}x{view.shape[-2]} views of the input and the output (long edge {VIEW_EDGE})"]
     g = info['guard']

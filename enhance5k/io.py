@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['FORMATS', 'sniff_format', 'ImageMeta', 'Image', 'to_8bit', 'png16_decode', 'png16_encode', 'exif_for', 'read_image',
-           'to_tensor', 'alpha_to_tensor', 'from_tensor', 'format_for', 'encode_image', 'atomic_write', 'write_image',
-           'from_pil']
+__all__ = ['FORMATS', 'sniff_format', 'ImageMeta', 'Image', 'to_8bit', 'png16_decode', 'png16_encode', 'png_complete', 'exif_for',
+           'read_image', 'image_size', 'to_tensor', 'alpha_to_tensor', 'from_tensor', 'format_for', 'fits_format',
+           'convert_for', 'encode_image', 'atomic_write', 'stale_parts', 'glob_escape', 'write_image', 'from_pil']
 
 # %% ../nbs/01_io.ipynb #5cbb1c20
 import io as _io, os, struct, tempfile, warnings, zlib
@@ -169,6 +169,32 @@ def png16_encode(a:np.ndarray, # (H,W,C) uint16, C = 1..4
     out += [_chunk(b'IDAT', zlib.compress(rows.tobytes(), level)), _chunk(b'IEND', b'')]
     return b''.join(out)
 
+# %% ../nbs/01_io.ipynb #570cd72b
+def _png_need(ihdr:tuple)->int:
+    "Bytes the decompressed image data of a PNG with header `ihdr` must have (rows with their filter bytes, every Adam7 pass)."
+    w, h, depth, ctype, _, _, interlace = ihdr
+    c = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(ctype, 4)
+    passes = [(0, 0, 1, 1)] if interlace == 0 else _ADAM7
+    dims = [(-(-(h - y0) // dy), -(-(w - x0) // dx)) for x0, y0, dx, dy in passes]
+    return sum(ph * (1 + -(-pw * c * depth // 8)) for ph, pw in dims if ph > 0 and pw > 0)
+
+def png_complete(data:bytes, # a PNG file
+                 step:int=1 << 24, # decompress this many bytes at a time (memory stays flat)
+                )->bool:
+    "Does the PNG's image data hold every row its header promises? (Pillow accepts a stream that ends early.)"
+    ihdr, idat = None, []
+    for tag, payload in _png_chunks(data):
+        if tag == b'IHDR': ihdr = struct.unpack('>IIBBBBB', payload[:13])
+        elif tag == b'IDAT': idat.append(payload)
+    if ihdr is None or not idat: return False
+    need, got, d, src = _png_need(ihdr), 0, zlib.decompressobj(), b''.join(idat)
+    try:
+        while got < need:
+            out = d.decompress(src, step); got += len(out); src = d.unconsumed_tail
+            if not out: break
+    except zlib.error: return False
+    return got >= need
+
 # %% ../nbs/01_io.ipynb #92548405
 def _read_bytes(src, max_bytes:int)->tuple[bytes, str]:
     "The bytes of `src` (path, bytes or file object) and a name for messages, within `max_bytes`."
@@ -246,6 +272,7 @@ def _split(a:np.ndarray)->tuple[np.ndarray, np.ndarray|None]:
 def read_image(src, # a path, bytes or a binary file object
                max_pixels:int|None=None, # pixel limit; None reads ENHANCE5K_MAX_PIXELS (default 50 MP)
                max_bytes:int|None=None, # byte limit; None reads ENHANCE5K_MAX_BYTES (default 200 MB)
+               draft:tuple[int, int]|None=None, # (W, H) the caller needs at least: a JPEG is then decoded at the smallest DCT scale (1/2, 1/4, 1/8) still that large
               )->Image:
     "Read and validate an image: EXIF orientation applied, ICC/EXIF kept, alpha apart, 8/16-bit kept."
     s = settings(); max_pixels = max_pixels or s.max_pixels; max_bytes = max_bytes or s.max_bytes
@@ -256,15 +283,33 @@ def read_image(src, # a path, bytes or a binary file object
         im = _open(data, fmt, name, max_pixels)
         try:
             meta = _meta(im, fmt, data, name)
+            if draft and fmt == 'JPEG': _draft(im, draft, meta.orientation)
             a = _decode16(data, fmt) if meta.bits == 16 and fmt in ('PNG', 'TIFF') else _pil_pixels(im)
         except Enhance5kError: raise
         except MemoryError: raise ImageTooLargeError(f"{name}: not enough memory to decode it") from None
         except Exception as e: raise InvalidImageError(f"{name} is not a valid {fmt} image ({type(e).__name__}: {e})") from None
+    if fmt == 'PNG' and meta.bits == 8 and not png_complete(data): raise InvalidImageError(f"{name} is a truncated PNG: its image data ends before the last row")
     rgb, alpha = _split(a)
     if rgb.shape[:2] != (im.size[1], im.size[0]): raise InvalidImageError(f"{name}: decoded size {rgb.shape[1]}x{rgb.shape[0]} differs from the header's {im.size}")
     rgb, alpha = _orient(rgb, meta.orientation), _orient(alpha, meta.orientation)
     meta.exif = exif_for(meta.exif, (rgb.shape[1], rgb.shape[0]))
     return Image(rgb, alpha, meta)
+
+def _draft(im:PILImage.Image, need:tuple[int, int], orientation:int):
+    "Ask Pillow's JPEG decoder for the smallest DCT scale whose image still covers `need` (W, H, after orientation)."
+    w, h = need[::-1] if orientation >= 5 else need
+    if w < im.size[0] and h < im.size[1]: im.draft(im.mode, (max(1, w), max(1, h)))
+
+def image_size(src, # a path or bytes
+               max_pixels:int|None=None, # pixel limit (as `read_image`)
+               max_bytes:int|None=None, # byte limit (as `read_image`)
+              )->tuple[int, int]:
+    "The (W, H) an image will have once read (EXIF orientation applied), from its header alone: no pixels are decoded."
+    s = settings(); data, name = _read_bytes(src, max_bytes or s.max_bytes); fmt = sniff_format(data[:16])
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        im = _open(data, fmt, name, max_pixels or s.max_pixels); o = _meta(im, fmt, data, name).orientation
+    return im.size[::-1] if o >= 5 else im.size
 
 # %% ../nbs/01_io.ipynb #db80e49b
 def _open(data:bytes, fmt:str, name:str, max_pixels:int)->PILImage.Image:
@@ -338,14 +383,41 @@ def format_for(path:str|Path, format:str|None=None)->str:
     return f
 
 # %% ../nbs/01_io.ipynb #4d4fc337
+def fits_format(img:Image, # the image
+                format:str, # one of FORMATS
+               )->list[str]:
+    "What `format` cannot hold of `img` ('alpha', '16-bit'): empty when it holds everything."
+    lost = []
+    if img.alpha is not None and format in ('JPEG', 'BMP'): lost.append('alpha')
+    if img.bits == 16 and format not in ('PNG', 'TIFF'): lost.append('16-bit')
+    return lost
+
+def convert_for(img:Image, # the image
+                format:str, # one of FORMATS
+                background:tuple=(255, 255, 255), # 8-bit colour alpha is flattened onto
+               )->Image:
+    "`img` as `format` can hold it: alpha flattened onto `background`, 16 bits rounded to 8."
+    lost = fits_format(img, format)
+    if not lost: return img
+    rgb, alpha = img.rgb, img.alpha
+    if 'alpha' in lost:
+        m = 65535 if img.bits == 16 else 255; a = alpha.astype(np.float32)[..., None] / m
+        rgb = (rgb * a + np.asarray(background, np.float32) * (m // 255) * (1 - a) + 0.5).astype(rgb.dtype); alpha = None
+    if '16-bit' in lost: rgb, alpha = to_8bit(rgb), None if alpha is None else to_8bit(alpha)
+    return Image(rgb, alpha, replace(img.meta, bits=8 if '16-bit' in lost else img.bits))
+
 def encode_image(img:Image, # the image to encode
                  format:str='PNG', # one of FORMATS
                  quality:int=95, # JPEG/WebP quality
                  compress_level:int=1, # PNG zlib level (1 = fast)
+                 convert:bool=False, # flatten alpha / round 16 bits to 8 when the format needs it (else refuse)
                 )->bytes:
     "Encode `img` to bytes, with its ICC profile and EXIF (orientation 1, dimensions updated)."
+    if lost := fits_format(img, format):
+        if not convert: raise UnsupportedFormatError(f"{format} cannot hold this image's {' and '.join(lost)}: write PNG or TIFF, or pass convert=True (--convert) to {' and '.join({'alpha': 'flatten alpha onto white', '16-bit': 'round to 8 bits'}[l] for l in lost)}")
+        img = convert_for(img, format)
     icc, exif = img.meta.icc, exif_for(img.meta.exif, img.size)
-    if img.bits == 16 and format in ('PNG', 'TIFF'):
+    if img.bits == 16:
         a = img.rgb if img.alpha is None else np.dstack([img.rgb, img.alpha])
         if format == 'PNG': return png16_encode(a, icc, exif, compress_level)
         import tifffile
@@ -354,7 +426,6 @@ def encode_image(img:Image, # the image to encode
                          extrasamples=['unassalpha'] if img.alpha is not None else None)
         return b.getvalue()
     im = img.to_pil()
-    if format in ('JPEG', 'BMP') and im.mode == 'RGBA': im = im.convert('RGB')
     kw = {'PNG': dict(compress_level=compress_level), 'JPEG': dict(quality=quality), 'WEBP': dict(quality=quality),
           'TIFF': dict(compression='tiff_deflate'), 'BMP': {}}[format]
     if format != 'BMP':
@@ -363,17 +434,22 @@ def encode_image(img:Image, # the image to encode
     b = _io.BytesIO(); im.save(b, format, **kw); return b.getvalue()
 
 # %% ../nbs/01_io.ipynb #fe776b3b
+def _umask()->int:
+    "The process's umask (read by setting and restoring it)."
+    u = os.umask(0o022); os.umask(u); return u
+
 def atomic_write(data:bytes, # what to write
                  path:str|Path, # where
                  overwrite:bool=False, # replace an existing file?
                 )->Path:
-    "Write `data` to `path` through a temporary file and a rename; on any error nothing is left."
+    "Write `data` to `path` through a temporary file and a rename; on any error nothing is left. The mode follows the umask."
     path = Path(path)
     if not path.parent.is_dir(): raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
     if path.exists() and not overwrite: raise OutputError(f"{path} exists: pass overwrite=True (--overwrite) to replace it")
     try: fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.part')
     except OSError as e: raise OutputError(f"cannot write in {path.parent}: {e.strerror}") from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, 'wb') as f: f.write(data); f.flush(); os.fsync(f.fileno())
         if overwrite: os.replace(tmp, path)
         else: os.link(tmp, path); os.unlink(tmp)
@@ -385,6 +461,18 @@ def atomic_write(data:bytes, # what to write
         raise
     return path
 
+def stale_parts(path:str|Path, # an output path
+                age:float=0, # only temporary files at least this many seconds old
+               )->list[Path]:
+    "Temporary files `atomic_write` left beside `path` (a process killed mid-write): `.NAME.*.part`."
+    import time
+    path = Path(path); now = time.time()
+    return [p for p in path.parent.glob(f'.{glob_escape(path.name)}.*.part') if p.is_file() and now - p.stat().st_mtime >= age]
+
+def glob_escape(s:str)->str:
+    "`s` with glob's special characters escaped."
+    import glob; return glob.escape(s)
+
 # %% ../nbs/01_io.ipynb #26b335df
 def write_image(img, # an `Image` (or a Pillow image)
                 path:str|Path, # destination; its suffix picks the format unless `format` is given
@@ -392,12 +480,13 @@ def write_image(img, # an `Image` (or a Pillow image)
                 quality:int=95, # JPEG/WebP quality
                 overwrite:bool=False, # replace an existing file?
                 compress_level:int=1, # PNG zlib level (1 = fast)
+                convert:bool=False, # flatten alpha / round 16 bits to 8 where the format needs it (else refuse)
                )->Path:
     "Encode and atomically write an image; metadata (ICC, EXIF) carried over."
     if isinstance(img, PILImage.Image): img = from_pil(img)
     if not isinstance(img, Image): raise InvalidImageError(f"expected an enhance5k Image or a Pillow image, got {type(img).__name__}")
     fmt = format_for(path, format)
-    return atomic_write(encode_image(img, fmt, quality, compress_level), path, overwrite)
+    return atomic_write(encode_image(img, fmt, quality, compress_level, convert), path, overwrite)
 
 def from_pil(im:PILImage.Image)->Image:
     "An `Image` from a Pillow image (mode converted as `read_image` would)."

@@ -101,6 +101,8 @@ def test_result_cache_hit(tmp_path):
     p = tmp_path / 'a.png'; write_image(Image(np.random.default_rng(2).integers(0, 256, (24, 32, 3), dtype=np.uint8)), p)
     r1 = enhance(p, 'x4'); r2 = enhance(p, 'x4'); r3 = enhance(p, 'x2')
     assert not r1.cached and r2.cached and not r3.cached
-    assert r2.image is r1.image and 'cache' in r2.timings
+    assert 'cache' in r2.timings and (r2.image.rgb == r1.image.rgb).all()
+    r1.image.rgb[:] = 0; r2.image.rgb[:] = 1  # a caller's edits never reach the cache (it holds its own copy)
+    r4 = enhance(p, 'x4'); assert r4.cached and r4.image.rgb.max() > 1 and not np.shares_memory(r4.image.rgb, r2.image.rgb)
     p.write_bytes(p.read_bytes())  # same bytes, new file time: still a hit
     assert enhance(p, 'x4').cached
