@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'expand_inputs', 'output_path', 'cmd_enhance', 'cmd_stats', 'cmd_feedback', 'cmd_metrics',
-           'cmd_train', 'cmd_models', 'cmd_finetune', 'cmd_bench', 'parser', 'main']
+__all__ = ['IMAGE_SUFFIXES', 'expand_inputs', 'output_path', 'output_paths', 'scan', 'cmd_enhance', 'cmd_stats', 'cmd_feedback',
+           'cmd_metrics', 'cmd_train', 'cmd_models', 'cmd_finetune', 'cmd_bench', 'parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #6b3df2fc
 import argparse, sys, time
@@ -26,36 +26,106 @@ def expand_inputs(inputs:list[str])->list[Path]:
         else: out.append(p)
     return out
 
-def output_path(src:Path, out:Path, target:str, fmt:str|None, single:bool)->Path:
-    "Where the result for `src` goes: `out` itself for one input with a suffix, else `out/STEM_TARGET.EXT`."
+def output_path(src:Path, out:Path, target:str, fmt:str|None, single:bool, tag:str='')->Path:
+    "Where the result for `src` goes: `out` itself for one input with a suffix, else `out/STEM[TAG]_TARGET.EXT`."
     if single and out.suffix.lower() in IMAGE_SUFFIXES: return out
     ext = '.' + (fmt or 'png').lower().replace('jpeg', 'jpg').replace('tiff', 'tif')
-    return out/f"{src.stem}_{target.lower()}{ext}"
+    return out/f"{src.stem}{tag}_{target.lower()}{ext}"
+
+def output_paths(files:list[Path], out:Path, target:str, fmt:str|None)->list[Path]:
+    "One distinct output per input: inputs whose names would collide (x.png, x.tif; a/x.png, b/x.png) get their suffix, then a number, in the name."
+    single = len(files) == 1
+    plain = [output_path(f, out, target, fmt, single) for f in files]
+    dup = {p for p in plain if plain.count(p) > 1}
+    named = [output_path(f, out, target, fmt, single, '-' + f.suffix.lower().lstrip('.')) if p in dup else p for f, p in zip(files, plain)]
+    counts, seen = {p: named.count(p) for p in named}, {}
+    for i, p in enumerate(list(named)):
+        if counts[p] > 1:
+            seen[p] = seen.get(p, 0) + 1
+            named[i] = output_path(files[i], out, target, fmt, single, f"-{files[i].suffix.lower().lstrip('.')}-{seen[p]}")
+    return named
 
 # %% ../nbs/11_cli.ipynb #05dea029
-def cmd_enhance(args)->int:
-    "Enhance each input; go on past bad files; print a summary."
-    from enhance5k.enhance import enhance, enhance_many
-    from enhance5k.adjust import EnhanceParams
-    params = None if args.params is None else 'auto' if args.params.strip().lower() == 'auto' else EnhanceParams.from_json(args.params)
-    files = expand_inputs(args.inputs); out = Path(args.output); single = len(files) == 1
-    if not args.dry_run and not (single and out.suffix.lower() in IMAGE_SUFFIXES): out.mkdir(parents=True, exist_ok=True)
-    done, failed, t0 = 0, [], time.perf_counter()
-    store = _store(args) if args.store and not args.dry_run else None; session = time.strftime('cli-%Y%m%d-%H%M%S')
-    kw = dict(target=args.target, model=args.model, params=params, device=args.device, tile=args.tile, progress=sys.stderr.isatty(),
-              guard=not args.no_guard, report=args.report or args.dry_run, dry_run=args.dry_run)
-    for f, r in enhance_many(files, **kw):
+def _complete(dest:Path, size:tuple)->bool:
+    "Is `dest` a whole image of `size` (what an earlier run of the same command wrote)?"
+    from enhance5k.io import image_size, png_complete
+    try: return image_size(dest) == tuple(size) and (dest.suffix.lower() != '.png' or png_complete(dest.read_bytes()))
+    except Enhance5kError: return False
+
+def scan(files:list[Path], # the inputs
+         dests:list[Path], # their outputs
+         args, # the parsed `enhance` arguments
+        )->list[dict]:
+    "Check every input's header and output before any work (torch is not imported): output size and limit, what the format holds, outputs already there, stale temporary files."
+    from enhance5k.io import probe_image, format_for, format_losses, format_error, stale_parts
+    jobs = []
+    for f, dest in zip(files, dests):
+        j = {'src': f, 'dest': dest, 'error': None, 'skip': False, 'lost': [], 'cleaned': 0}
         try:
-            if isinstance(r, Enhance5kError): raise r
+            size, alpha, bits = probe_image(f)
+            j['size'] = w, h = check_output(target_size(size, args.target), args.target)
+            if not args.dry_run:
+                fmt = format_for(dest, args.format); j['lost'] = format_losses(alpha, bits, fmt)
+                if j['lost'] and not args.convert: raise format_error(fmt, j['lost'])
+                for p in stale_parts(dest): p.unlink(missing_ok=True); j['cleaned'] += 1
+                if dest.exists() and not args.overwrite:
+                    if not _complete(dest, j['size']): raise OutputError(f"{dest} exists and is not a complete {w}x{h} image: pass --overwrite to replace it")
+                    j['skip'] = True
+        except Enhance5kError as e: j['error'] = e
+        jobs.append(j)
+    return jobs
+
+def _line_progress(k:int, n:int, name:str):
+    "A progress callback for a log (stderr not a terminal): one line per stage, and every quarter of the upscale."
+    last = [None]
+    def cb(stage, done, total):
+        pct = 100 * done // max(1, total); key = (stage, pct // 25 if stage == 'upscale' else 0)
+        if key != last[0]:
+            last[0] = key; print(f"[{k}/{n}] {name}: {stage}" + (f" {pct}%" if stage == 'upscale' else ''), file=sys.stderr, flush=True)
+    return cb
+
+# %% ../nbs/11_cli.ipynb #fcdc8bce
+_CONVERTED = {'alpha': 'alpha flattened onto white', '16-bit': 'rounded to 8 bits'}
+
+def cmd_enhance(args)->int:
+    "Enhance each input; skip outputs already there; go on past bad files; print a summary."
+    files = expand_inputs(args.inputs); out = Path(args.output); single = len(files) == 1
+    jobs = scan(files, output_paths(files, out, args.target, args.format), args)
+    work = [j for j in jobs if not j['error'] and not j['skip']]
+    if work and not args.dry_run and not (single and out.suffix.lower() in IMAGE_SUFFIXES): out.mkdir(parents=True, exist_ok=True)
+    params = args.params
+    if work:
+        from enhance5k.enhance import enhance
+        from enhance5k.adjust import EnhanceParams
+        params = None if args.params is None else 'auto' if args.params.strip().lower() == 'auto' else EnhanceParams.from_json(args.params)
+    done, skipped, failed, t0, tty = 0, 0, [], time.perf_counter(), sys.stderr.isatty()
+    store = _store(args) if args.store and not args.dry_run else None; session = time.strftime('cli-%Y%m%d-%H%M%S')
+    bar = None
+    if tty and len(work) > 1:
+        from tqdm.auto import tqdm; bar = tqdm(total=len(work), desc='files', unit='file', file=sys.stderr)
+    for j in jobs:
+        f, dest = j['src'], j['dest']
+        if j['skip']: print(f"skipped {f}: {dest} is already there ({j['size'][0]}x{j['size'][1]}); --overwrite recomputes it", flush=True); skipped += 1; continue
+        try:
+            if j['error']: raise j['error']
+            k = work.index(j) + 1
+            r = enhance(f, target=args.target, model=args.model, params=params, device=args.device, tile=args.tile, cache=False,
+                        progress=True if tty else _line_progress(k, len(work), f.name), guard=not args.no_guard,
+                        report=args.report or args.store or args.dry_run, dry_run=args.dry_run)
             if args.dry_run: print(r.to_markdown(), flush=True); done += 1; continue
-            dest = r.save(output_path(f, out, args.target, args.format, single), format=args.format, overwrite=args.overwrite)
-            extra = ' + ' + ', '.join(p.name for p in r.save_report(dest, overwrite=args.overwrite)) if args.report else ''
+            dest = r.save(dest, format=args.format, overwrite=args.overwrite, convert=args.convert)
+            extra = f" (written as {'RGB' if 'alpha' in j['lost'] else r.image.mode.split(';')[0]} 8-bit: {', '.join(_CONVERTED[l] for l in j['lost'])})" if j['lost'] else ''
+            extra += ' + ' + ', '.join(p.name for p in r.save_report(dest, overwrite=args.overwrite)) if args.report else ''
             if store is not None: extra += f" (stored as #{store.add_enhancement(r, before=f, output_path=dest, session=session)})"
             print(f"{r.summary()} -> {dest}{extra}", flush=True); done += 1
         except Enhance5kError as e:
             print(f"failed: {f}: {e}", file=sys.stderr, flush=True); failed.append(f)
-            if store is not None and not isinstance(e, FeedbackError): store.add_failure(f, e, args.model, args.target, params, session=session)
-    print(f"done {done}, failed {len(failed)}, {time.perf_counter() - t0:.1f} s")
+            if store is not None and not isinstance(e, FeedbackError): store.add_failure(f, e, args.model, args.target, args.params, session=session)
+        finally:
+            if bar is not None and j in work: bar.update(1)
+    if bar is not None: bar.close()
+    cleaned = sum(j['cleaned'] for j in jobs)
+    print(f"done {done}, failed {len(failed)}, skipped {skipped} (already there)" + (f", removed {cleaned} stale temporary file(s)" if cleaned else '') + f", {time.perf_counter() - t0:.1f} s")
     return 2 if failed or not files else 0
 
 # %% ../nbs/11_cli.ipynb #e01a025e
@@ -144,12 +214,13 @@ def parser()->argparse.ArgumentParser:
     e = sub.add_parser('enhance', help='upscale images (files or folders) to a target size')
     e.add_argument('inputs', nargs='+', metavar='INPUT', help='image files or folders of images')
     e.add_argument('-o', '--output', required=True, metavar='OUT', help='output folder (or file, for one input)')
-    e.add_argument('--target', default='5k', help='5k, 4k, 8k, WxH (fit inside) or xN (default: 5k)')
-    e.add_argument('--model', default='fast-x4', help="fast-x2, fast-x4, quality-x4, photo-x4, a .safetensors path, or bicubic (default: fast-x4)")
+    e.add_argument('--target', default='5k', help='5k, 4k, 8k, WxH (fit inside) or xN (default: 5k); outputs over ENHANCE5K_MAX_OUTPUT_PIXELS (16K x 16K) are refused')
+    e.add_argument('--model', default='fast-x4', help="fast-x2, fast-x4, quality-x4, photo-x4, a .safetensors path, or bicubic (default: fast-x4; a need of at most x2 runs its x2 sibling)")
     e.add_argument('--device', help='cpu, cuda, cuda:N (default: ENHANCE5K_DEVICE, else CUDA when present)')
     e.add_argument('--tile', type=int, help='tile size in input pixels (default: 256 on CPU, from free memory on CUDA)')
     e.add_argument('--format', choices=['png', 'jpg', 'webp', 'tiff', 'bmp'], help='output format (default: png, or the output file suffix)')
-    e.add_argument('--overwrite', action='store_true', help='replace existing outputs')
+    e.add_argument('--overwrite', action='store_true', help='recompute and replace existing outputs (default: skip inputs whose output is already there, complete)')
+    e.add_argument('--convert', action='store_true', help='when the format cannot hold the result (alpha in JPEG/BMP, 16-bit in JPEG/WebP/BMP), flatten alpha onto white and round to 8 bits (default: refuse)')
     e.add_argument('--params', metavar='JSON', help="colour/detail parameters: 'auto', 'learned' (what `enhance5k finetune` deployed), a JSON object or a .json file (default: none)")
     e.add_argument('--report', action='store_true', help='write NAME.report.json and NAME.report.md beside each output')
     e.add_argument('--dry-run', action='store_true', help='print the plan of each input (size, passes, parameters, expected time and memory); write nothing')
@@ -222,6 +293,10 @@ def main(argv:list[str]|None=None)->int:
         argv = ['bench', '--', *argv[1:]]
     args = parser().parse_args(argv)
     if getattr(args, 'rest', None) and args.rest[:1] == ['--']: args.rest = args.rest[1:]
-    try: return args.func(args)
+    try:
+        rc = args.func(args); sys.stdout.flush(); return rc  # flushed here: a closed pipe shows up now, not at exit
     except Enhance5kError as e:
         print(f"error: {e}", file=sys.stderr); return 2
+    except BrokenPipeError:  # the reader went away (`enhance5k models | head -1`): stop quietly, as a command killed by SIGPIPE would
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 141

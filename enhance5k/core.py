@@ -6,12 +6,12 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['Enhance5kError', 'InvalidImageError', 'ImageTooLargeError', 'UnsupportedFormatError', 'MissingWeightsError',
-           'FeedbackError', 'OutputError', 'ConfigError', 'ParamError', 'PipelineError', 'Settings', 'settings',
-           'data_dir', 'data_missing_reason', 'get_device']
+__all__ = ['TARGETS', 'Enhance5kError', 'InvalidImageError', 'ImageTooLargeError', 'UnsupportedFormatError',
+           'MissingWeightsError', 'FeedbackError', 'OutputError', 'ConfigError', 'ParamError', 'PipelineError',
+           'Settings', 'settings', 'data_dir', 'data_missing_reason', 'target_size', 'check_output', 'get_device']
 
 # %% ../nbs/00_core.ipynb #fa134874
-import os
+import os, re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +89,35 @@ def data_dir(name:str='', # a data set inside ENHANCE5K_DATA, e.g. 'Set5'; '' fo
 def data_missing_reason(name:str='')->str:
     "Why `data_dir(name)` is None, for skip messages."
     return f"shared data set {name or '(root)'} not found at {settings().data/name}: set ENHANCE5K_DATA to the folder holding Set5, Set14, T91, BSD68, photos"
+
+# %% ../nbs/00_core.ipynb #3e7acba7
+TARGETS = {'5k': 5120, '4k': 3840, '8k': 7680}
+
+def target_size(size:tuple[int, int], # input (W, H)
+                target:str|int='5k', # '5k', '4k', '8k', 'WxH', 'x2', or a long-edge length in pixels
+               )->tuple[int, int]:
+    "The output (W, H) for `target`, aspect ratio kept."
+    W, H = size; t = str(target).strip().lower()
+    if t in TARGETS or t.isdigit():
+        long = TARGETS.get(t) or int(t); s = long / max(W, H)
+        return (long, max(1, round(H * s))) if W >= H else (max(1, round(W * s)), long)
+    if m := re.fullmatch(r'x(\d+(?:\.\d+)?)', t):
+        s = float(m[1])
+        if s > 0: return max(1, round(W * s)), max(1, round(H * s))
+    if m := re.fullmatch(r'(\d+)x(\d+)', t):
+        s = min(int(m[1]) / W, int(m[2]) / H)
+        if s > 0: return max(1, min(int(m[1]), round(W * s))), max(1, min(int(m[2]), round(H * s)))
+    raise ConfigError(f"unknown target {target!r}: use 5k, 4k, 8k, WxH (fit inside), xN (scale) or a long-edge length")
+
+def check_output(size:tuple[int, int], # the output (W, H)
+                 target:str='', # what was asked, for the message
+                )->tuple[int, int]:
+    "`size`, or `ImageTooLargeError` when it is over the output pixel limit (ENHANCE5K_MAX_OUTPUT_PIXELS)."
+    limit = settings().max_output_pixels
+    if size[0] * size[1] > limit:
+        raise ImageTooLargeError(f"target {target!r} makes {size[0]}x{size[1]} = {size[0] * size[1] / 1e6:,.0f} MP; the output limit is {limit / 1e6:,.0f} MP: "
+                                 "choose a smaller target, or raise ENHANCE5K_MAX_OUTPUT_PIXELS")
+    return size
 
 # %% ../nbs/00_core.ipynb #297aa4a2
 def get_device(device:str|None=None, # 'cpu', 'cuda', 'cuda:N'; None reads ENHANCE5K_DEVICE, then picks

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['TARGETS', 'DEFAULT_MODEL', 'MAX_RESIZE_UP', 'VIEW_EDGE', 'SAMPLE_EDGE', 'RESIZE_S_PER_MPX', 'GUARD_DE',
-           'ADJUST_MARGIN', 'target_size', 'EnhanceResult', 'available_models', 'x2_sibling', 'plan_passes',
-           'auto_tile', 'render', 'clear_cache', 'native_sample', 'strided', 'analyse', 'estimate', 'EnhancePlan',
-           'check_output', 'pixels', 'make_plan', 'colour_guard', 'enhance', 'enhance_many']
+__all__ = ['DEFAULT_MODEL', 'MAX_RESIZE_UP', 'VIEW_EDGE', 'SAMPLE_EDGE', 'RESIZE_S_PER_MPX', 'GUARD_DE', 'ADJUST_MARGIN',
+           'EnhanceResult', 'available_models', 'x2_sibling', 'plan_passes', 'auto_tile', 'render', 'clear_cache',
+           'native_sample', 'strided', 'analyse', 'estimate', 'EnhancePlan', 'pixels', 'make_plan', 'colour_guard',
+           'enhance', 'enhance_many']
 
 # %% ../nbs/06_enhance.ipynb #e0937d21
 import hashlib, math, os, re, threading, time
@@ -25,25 +25,6 @@ from .ops import imresize, tile_apply, _weights
 from .models import load_model, list_models, find_weights, sha256_file, read_card
 from .metrics import assess, delta_e, noise_sigma, PerfTracker, QualityReport, rss_mb
 from .adjust import EnhanceParams, apply, auto_params
-
-# %% ../nbs/06_enhance.ipynb #3d69c27f
-TARGETS = {'5k': 5120, '4k': 3840, '8k': 7680}
-
-def target_size(size:tuple[int, int], # input (W, H)
-                target:str|int='5k', # '5k', '4k', '8k', 'WxH', 'x2', or a long-edge length in pixels
-               )->tuple[int, int]:
-    "The output (W, H) for `target`, aspect ratio kept."
-    W, H = size; t = str(target).strip().lower()
-    if t in TARGETS or t.isdigit():
-        long = TARGETS.get(t) or int(t); s = long / max(W, H)
-        return (long, max(1, round(H * s))) if W >= H else (max(1, round(W * s)), long)
-    if m := re.fullmatch(r'x(\d+(?:\.\d+)?)', t):
-        s = float(m[1])
-        if s > 0: return max(1, round(W * s)), max(1, round(H * s))
-    if m := re.fullmatch(r'(\d+)x(\d+)', t):
-        s = min(int(m[1]) / W, int(m[2]) / H)
-        if s > 0: return max(1, min(int(m[1]), round(W * s))), max(1, min(int(m[2]), round(H * s)))
-    raise ConfigError(f"unknown target {target!r}: use 5k, 4k, 8k, WxH (fit inside), xN (scale) or a long-edge length")
 
 # %% ../nbs/06_enhance.ipynb #54682512
 @dataclass
@@ -378,16 +359,6 @@ def _params(params, view:torch.Tensor, sigma:float)->tuple[EnhanceParams, bool]:
     if isinstance(params, dict): return EnhanceParams.from_dict(params), False
     if isinstance(params, (str, Path)): return EnhanceParams.from_json(params), False
     raise ParamError(f"params must be None, 'auto', a dict, JSON or EnhanceParams, got {type(params).__name__}")
-
-def check_output(size:tuple[int, int], # the output (W, H)
-                 target:str='', # what was asked, for the message
-                )->tuple[int, int]:
-    "`size`, or `ImageTooLargeError` when it is over the output pixel limit (ENHANCE5K_MAX_OUTPUT_PIXELS)."
-    limit = settings().max_output_pixels
-    if size[0] * size[1] > limit:
-        raise ImageTooLargeError(f"target {target!r} makes {size[0]}x{size[1]} = {size[0] * size[1] / 1e6:,.0f} MP; the output limit is {limit / 1e6:,.0f} MP: "
-                                 "choose a smaller target, or raise ENHANCE5K_MAX_OUTPUT_PIXELS")
-    return size
 
 def pixels(a:np.ndarray|None)->torch.Tensor|None:
     "An (H,W,C) or (H,W) uint8/uint16 array as a (1,C,H,W) tensor sharing its memory (no copy)."

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['FORMATS', 'sniff_format', 'ImageMeta', 'Image', 'to_8bit', 'png16_decode', 'png16_encode', 'png_complete', 'exif_for',
-           'read_image', 'image_size', 'to_tensor', 'alpha_to_tensor', 'from_tensor', 'format_for', 'fits_format',
-           'convert_for', 'encode_image', 'atomic_write', 'stale_parts', 'glob_escape', 'write_image', 'from_pil']
+           'read_image', 'probe_image', 'image_size', 'to_tensor', 'alpha_to_tensor', 'from_tensor', 'format_for',
+           'format_losses', 'format_error', 'fits_format', 'convert_for', 'encode_image', 'atomic_write', 'stale_parts',
+           'write_image', 'from_pil']
 
 # %% ../nbs/01_io.ipynb #5cbb1c20
 import io as _io, os, struct, tempfile, warnings, zlib
@@ -300,16 +301,29 @@ def _draft(im:PILImage.Image, need:tuple[int, int], orientation:int):
     w, h = need[::-1] if orientation >= 5 else need
     if w < im.size[0] and h < im.size[1]: im.draft(im.mode, (max(1, w), max(1, h)))
 
+def _has_alpha(im:PILImage.Image, fmt:str, data:bytes)->bool:
+    "Will the decoded image have an alpha channel? (from the header)"
+    if fmt == 'PNG' and data[24] == 16: return data[25] in (4, 6)
+    if fmt == 'TIFF' and im.tag_v2.get(277, 3) in (2, 4): return True
+    return im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or (im.mode == 'P' and 'transparency' in im.info)
+
+def probe_image(src, # a path or bytes
+                max_pixels:int|None=None, # pixel limit (as `read_image`)
+                max_bytes:int|None=None, # byte limit (as `read_image`)
+               )->tuple[tuple[int, int], bool, int]:
+    "(W, H) once read (EXIF orientation applied), whether it has alpha, and its bits per channel: from the header alone, no pixels decoded."
+    s = settings(); data, name = _read_bytes(src, max_bytes or s.max_bytes); fmt = sniff_format(data[:16])
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        im = _open(data, fmt, name, max_pixels or s.max_pixels); meta = _meta(im, fmt, data, name)
+        return (im.size[::-1] if meta.orientation >= 5 else im.size), _has_alpha(im, fmt, data), meta.bits
+
 def image_size(src, # a path or bytes
                max_pixels:int|None=None, # pixel limit (as `read_image`)
                max_bytes:int|None=None, # byte limit (as `read_image`)
               )->tuple[int, int]:
     "The (W, H) an image will have once read (EXIF orientation applied), from its header alone: no pixels are decoded."
-    s = settings(); data, name = _read_bytes(src, max_bytes or s.max_bytes); fmt = sniff_format(data[:16])
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        im = _open(data, fmt, name, max_pixels or s.max_pixels); o = _meta(im, fmt, data, name).orientation
-    return im.size[::-1] if o >= 5 else im.size
+    return probe_image(src, max_pixels, max_bytes)[0]
 
 # %% ../nbs/01_io.ipynb #db80e49b
 def _open(data:bytes, fmt:str, name:str, max_pixels:int)->PILImage.Image:
@@ -383,14 +397,21 @@ def format_for(path:str|Path, format:str|None=None)->str:
     return f
 
 # %% ../nbs/01_io.ipynb #4d4fc337
-def fits_format(img:Image, # the image
-                format:str, # one of FORMATS
-               )->list[str]:
-    "What `format` cannot hold of `img` ('alpha', '16-bit'): empty when it holds everything."
-    lost = []
-    if img.alpha is not None and format in ('JPEG', 'BMP'): lost.append('alpha')
-    if img.bits == 16 and format not in ('PNG', 'TIFF'): lost.append('16-bit')
-    return lost
+def format_losses(alpha:bool, # does the image have alpha?
+                  bits:int, # its bits per channel
+                  format:str, # one of FORMATS
+                 )->list[str]:
+    "What `format` cannot hold of such an image ('alpha', '16-bit'): empty when it holds everything."
+    return ['alpha'] * (alpha and format in ('JPEG', 'BMP')) + ['16-bit'] * (bits == 16 and format not in ('PNG', 'TIFF'))
+
+def format_error(format:str, lost:list[str])->UnsupportedFormatError:
+    "The error for writing to `format` an image it cannot hold (`lost`, from `format_losses`)."
+    how = ' and '.join({'alpha': 'flatten alpha onto white', '16-bit': 'round to 8 bits'}[l] for l in lost)
+    return UnsupportedFormatError(f"{format} cannot hold this image's {' and '.join(lost)}: write PNG or TIFF, or pass convert=True (--convert) to {how}")
+
+def fits_format(img:Image, format:str)->list[str]:
+    "What `format` cannot hold of `img` (see `format_losses`)."
+    return format_losses(img.alpha is not None, img.bits, format)
 
 def convert_for(img:Image, # the image
                 format:str, # one of FORMATS
@@ -414,7 +435,7 @@ def encode_image(img:Image, # the image to encode
                 )->bytes:
     "Encode `img` to bytes, with its ICC profile and EXIF (orientation 1, dimensions updated)."
     if lost := fits_format(img, format):
-        if not convert: raise UnsupportedFormatError(f"{format} cannot hold this image's {' and '.join(lost)}: write PNG or TIFF, or pass convert=True (--convert) to {' and '.join({'alpha': 'flatten alpha onto white', '16-bit': 'round to 8 bits'}[l] for l in lost)}")
+        if not convert: raise format_error(format, lost)
         img = convert_for(img, format)
     icc, exif = img.meta.icc, exif_for(img.meta.exif, img.size)
     if img.bits == 16:
@@ -446,7 +467,7 @@ def atomic_write(data:bytes, # what to write
     path = Path(path)
     if not path.parent.is_dir(): raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
     if path.exists() and not overwrite: raise OutputError(f"{path} exists: pass overwrite=True (--overwrite) to replace it")
-    try: fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.part')
+    try: fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{os.getpid()}.', suffix='.part')
     except OSError as e: raise OutputError(f"cannot write in {path.parent}: {e.strerror}") from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())
@@ -461,17 +482,22 @@ def atomic_write(data:bytes, # what to write
         raise
     return path
 
-def stale_parts(path:str|Path, # an output path
-                age:float=0, # only temporary files at least this many seconds old
-               )->list[Path]:
-    "Temporary files `atomic_write` left beside `path` (a process killed mid-write): `.NAME.*.part`."
-    import time
-    path = Path(path); now = time.time()
-    return [p for p in path.parent.glob(f'.{glob_escape(path.name)}.*.part') if p.is_file() and now - p.stat().st_mtime >= age]
+def _alive(pid:int)->bool:
+    "Is process `pid` running?"
+    if pid == os.getpid(): return True
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
 
-def glob_escape(s:str)->str:
-    "`s` with glob's special characters escaped."
-    import glob; return glob.escape(s)
+def stale_parts(path:str|Path, # an output path
+               )->list[Path]:
+    "Temporary files `atomic_write` left beside `path` by a process that is gone (killed mid-write): `.NAME.PID.*.part`."
+    import glob
+    path = Path(path); out = []
+    for p in path.parent.glob(f'.{glob.escape(path.name)}.*.part'):
+        pid = p.name[len(path.name) + 2:].split('.', 1)[0]
+        if p.is_file() and not (pid.isdigit() and _alive(int(pid))): out.append(p)
+    return out
 
 # %% ../nbs/01_io.ipynb #26b335df
 def write_image(img, # an `Image` (or a Pillow image)
