@@ -12,7 +12,7 @@ TARGET ?= 5k
 MODEL ?= fast-x4
 OUT ?= out
 
-.PHONY: run test setup sync-check nbtest pytest clean
+.PHONY: run test setup sync-check nbtest pytest clean latest
 
 $(VENV)/.installed: settings.ini setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,20 @@ nbtest: setup
 
 pytest: setup
 	$(BIN)/pytest tests/ -q
+
+## the newest releases of every dependency (no constraints) in .venv-latest: what changed against constraints.txt, then the quick tests
+LATEST ?= .venv-latest
+QUICK ?= tests/test_import.py tests/test_io.py tests/test_bench.py tests/test_photos.py tests/test_enhance.py tests/test_models.py
+latest:
+	test -x $(LATEST)/bin/python || $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install -q -U pip setuptools wheel
+	$(LATEST)/bin/python -m pip install -q -U --upgrade-strategy eager -e ".[dev,bench]"
+	@$(LATEST)/bin/python -m pip freeze --exclude-editable | grep -v '^#' | LC_ALL=C sort > .latest.txt
+	@echo "== versions that differ from constraints.txt (< tested, > newest):"; \
+	  grep -v '^#' constraints.txt | LC_ALL=C sort | diff - .latest.txt | grep '^[<>]' || echo "  none"
+	@rm -f .latest.txt
+	@echo "== quick tests with the newest releases:"
+	$(LATEST)/bin/pytest $(QUICK) -q -p no:cacheprovider || { echo "== BROKEN with the newest releases: see the failures above and the versions that differ"; exit 1; }
 
 clean:
 	rm -rf $(OUT) _docs _proc .pytest_cache .hypothesis

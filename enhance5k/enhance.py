@@ -7,8 +7,8 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'MAX_RESIZE_UP', 'VIEW_EDGE', 'SAMPLE_EDGE', 'RESIZE_S_PER_MPX', 'GUARD_DE', 'ADJUST_MARGIN',
-           'EnhanceResult', 'available_models', 'x2_sibling', 'plan_passes', 'auto_tile', 'render', 'clear_cache',
-           'native_sample', 'strided', 'analyse', 'estimate', 'EnhancePlan', 'pixels', 'make_plan', 'colour_guard',
+           'EnhanceResult', 'available_models', 'x2_sibling', 'plan_passes', 'auto_tile', 'pixels', 'render',
+           'clear_cache', 'native_sample', 'strided', 'analyse', 'estimate', 'EnhancePlan', 'make_plan', 'colour_guard',
            'enhance', 'enhance_many']
 
 # %% ../nbs/06_enhance.ipynb #e0937d21
@@ -122,6 +122,15 @@ def auto_tile(models:list, # the loaded models
 def _float(t:torch.Tensor)->torch.Tensor:
     "uint8/uint16 pixels as float in [0, 1]; float as it is."
     return t if t.is_floating_point() else t.float().div_(255 if t.dtype == torch.uint8 else 65535)
+
+def pixels(a:np.ndarray|None)->torch.Tensor|None:
+    "An (H,W,C) or (H,W) uint8/uint16 array as a (1,C,H,W) tensor sharing its memory (no copy)."
+    if a is None: return None
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # read-only arrays: nothing writes through this view
+        t = torch.from_numpy(a)
+    return (t[..., None] if t.ndim == 2 else t).permute(2, 0, 1)[None]
 
 def _taps(x:torch.Tensor, dim:int, idx:torch.Tensor, w:torch.Tensor)->torch.Tensor:
     "Resize along `dim`: the sum over taps of gathered rows times weights, one tap at a time (little memory)."
@@ -359,15 +368,6 @@ def _params(params, view:torch.Tensor, sigma:float)->tuple[EnhanceParams, bool]:
     if isinstance(params, dict): return EnhanceParams.from_dict(params), False
     if isinstance(params, (str, Path)): return EnhanceParams.from_json(params), False
     raise ParamError(f"params must be None, 'auto', a dict, JSON or EnhanceParams, got {type(params).__name__}")
-
-def pixels(a:np.ndarray|None)->torch.Tensor|None:
-    "An (H,W,C) or (H,W) uint8/uint16 array as a (1,C,H,W) tensor sharing its memory (no copy)."
-    if a is None: return None
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')  # read-only arrays: nothing writes through this view
-        t = torch.from_numpy(a)
-    return (t[..., None] if t.ndim == 2 else t).permute(2, 0, 1)[None]
 
 def _rule(size:tuple, out:tuple, model:str, passes:list)->str:
     "Why the planner chose `passes`, in words."

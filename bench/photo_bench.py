@@ -1,0 +1,162 @@
+"""Photos the size people have: 12, 24 and 48 MP to 5K, 8K and x2 through the `enhance5k` command, each in a fresh process.
+
+Inputs are made from a shared photo (plasma_Path_2560x1600.jpg): centre-cropped to 4:3 and Lanczos-upscaled
+to 4032x3024 (12 MP, a phone), 6000x4000 (24 MP, 3:2: cropped to 3:2 first) and 8000x6000 (48 MP), saved as
+JPEG quality 92. Pixel count is what costs time and memory; their detail is the 2560-px photo's, so they are for
+time and memory only (quality is measured on the shared photos themselves, below).
+
+For each job: wall time and peak RSS of the command (os.wait4 on the child), and the floor measured in this run:
+- upscales: the chosen network's forward time on a 1 MP crop (1000x1000 uint8, one call, best of 3) scaled to the
+  input's pixels, + Pillow decode + torch's uint8 antialiased bicubic from the network's output size to the target
+  (timed on a crop, scaled to the output pixels) + writing the output PNG as enhance5k does;
+- downscales: Pillow decode + Pillow Lanczos to the target + writing the output PNG.
+Targets (issue 18): upscales <= 1.25x the floor, downscales <= 1.5x, peak RSS <= 1.5 GiB for outputs up to 8K.
+
+Plan quality (--quality): every shared photo downscaled by 1/1.27, 1/1.5 and 1/2 (MATLAB bicubic, antialiased) and
+brought back to its own size by the plan the planner chooses (need <= 2: fast-x2, then a resize), by fast-x4 then a
+downscale, and by bicubic; Y-PSNR / SSIM (border 4) against the original.
+
+    python bench/photo_bench.py [--sizes 12 24 48] [--targets 5k 8k x2] [--quality] [--json bench/photo_bench.json]
+"""
+import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {12: (4032, 3024), 24: (6000, 4000), 48: (8000, 6000)}
+EXE = str(Path(sys.executable).parent / 'enhance5k')
+
+def make_photo(mp:int, work:Path)->Path:
+    "The shared photo cropped to the aspect and Lanczos-upscaled to the size of a `mp` MP camera, JPEG 92."
+    from PIL import Image as P
+    from enhance5k.core import data_dir
+    p = work / f'photo_{mp}mp.jpg'
+    if p.exists(): return p
+    w, h = SIZES[mp]; im = P.open(data_dir('photos') / 'plasma_Path_2560x1600.jpg').convert('RGB'); W, H = im.size
+    cw = min(W, round(H * w / h)); ch = min(H, round(cw * h / w))
+    im.crop(((W - cw) // 2, (H - ch) // 2, (W - cw) // 2 + cw, (H - ch) // 2 + ch)).resize((w, h), P.LANCZOS).save(p, quality=92)
+    return p
+
+def best(f, n=3)->float:
+    ts = []
+    for _ in range(n): t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
+    return min(ts)
+
+def run_cli(photo:Path, target:str, out:Path)->dict:
+    "The command end to end in a fresh process: wall seconds, peak RSS (MiB), what it printed."
+    t = time.perf_counter()
+    p = subprocess.Popen([EXE, 'enhance', str(photo), '-o', str(out), '--target', target, '--overwrite'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, ru = os.wait4(p.pid, 0); wall = time.perf_counter() - t
+    so, se = p.stdout.read(), p.stderr.read()
+    if os.waitstatus_to_exitcode(status): raise RuntimeError(f"enhance5k failed on {photo.name} -> {target}: {se[-2000:]}")
+    return {'wall_s': round(wall, 2), 'peak_rss_mib': round(ru.ru_maxrss / 1024, 1), 'summary': so.strip().splitlines()[0]}
+
+def floor(photo:Path, target:str, out_png:Path)->dict:
+    "The work itself, measured here: decode, network (1 MP crop, scaled), resize, write."
+    from PIL import Image as P
+    from enhance5k.core import target_size
+    from enhance5k.enhance import plan_passes
+    from enhance5k.models import load_model
+    from enhance5k.io import read_image, write_image
+    f = {'decode_s': round(best(lambda: P.open(photo).convert('RGB').load(), 2), 3)}
+    im = P.open(photo).convert('RGB'); size = im.size; out = target_size(size, target); passes = plan_passes(size, out)
+    f['passes'] = passes
+    if passes:
+        crop = torch.from_numpy(np.ascontiguousarray(np.asarray(im)[:1000, :1000])).permute(2, 0, 1)[None]
+        S, net, cur = 1, 0.0, crop
+        for name in passes:
+            m = load_model(name, device='cpu')
+            with torch.inference_mode():
+                net += best(lambda: m(cur)) * (size[0] * size[1] * S * S) / (crop.shape[-1] * crop.shape[-2]); cur = m(cur)
+            S *= m.scale
+        f['network_s'] = round(net, 3)
+        sr = cur.contiguous(memory_format=torch.channels_last); s = out[0] / (size[0] * S)
+        osz = (max(1, round(sr.shape[-2] * s)), max(1, round(sr.shape[-1] * s)))
+        f['resize_s'] = round(best(lambda: F.interpolate(sr, size=osz, mode='bicubic', antialias=True)) * out[0] * out[1] / (osz[0] * osz[1]), 3)
+    else:
+        f['lanczos_s'] = round(best(lambda: im.resize(out, P.LANCZOS), 2), 3)
+    img = read_image(out_png)  # the command's own output, written again as enhance5k writes it
+    with tempfile.TemporaryDirectory() as d: f['write_s'] = round(best(lambda: write_image(img, Path(d) / 'w.png', overwrite=True), 2), 3)
+    f['floor_s'] = round(f['decode_s'] + f.get('network_s', 0) + f.get('resize_s', 0) + f.get('lanczos_s', 0) + f['write_s'], 3)
+    f['kind'] = 'upscale' if passes else 'downscale'
+    return f
+
+def quality(factors=(1.27, 1.5, 2.0))->dict:
+    "Plan by need against x4-then-downscale and bicubic on the shared photos, downscaled and brought back."
+    from enhance5k.core import data_dir
+    from enhance5k.io import read_image, to_tensor
+    from enhance5k.ops import imresize
+    from enhance5k.enhance import render, plan_passes, pixels
+    from enhance5k.models import load_model
+    from enhance5k.metrics import psnr, ssim
+    photos = sorted(data_dir('photos').glob('*.jpg')); out = {}
+    for fac in factors:
+        rows = {'plan': [], 'fast-x4 then down': [], 'bicubic': []}; chosen = None
+        for p in photos:
+            hr = to_tensor(read_image(p)); H, W = hr.shape[-2:]
+            lr = (imresize(hr, size=(round(H / fac), round(W / fac))).clamp(0, 1) * 255).round().to(torch.uint8)
+            size = (W, H); chosen = plan_passes((lr.shape[-1], lr.shape[-2]), size)
+            for k, passes in (('plan', chosen), ('fast-x4 then down', ['fast-x4']), ('bicubic', [])):
+                sr = pixels(render(lr, size, [load_model(q) for q in passes])).float() / 255
+                rows[k].append((psnr(sr, hr, crop=4, y_channel=True).item(), ssim(sr, hr, crop=4, y_channel=True).item()))
+        d = np.array(rows['plan'])[:, 0] - np.array(rows['fast-x4 then down'])[:, 0]
+        out[str(fac)] = {'plan_passes': chosen, 'photos': len(photos),
+                         **{k: {'psnr': round(float(np.mean([r[0] for r in v])), 3), 'ssim': round(float(np.mean([r[1] for r in v])), 4)} for k, v in rows.items()},
+                         'plan_minus_x4_psnr_worst': round(float(d.min()), 3), 'plan_minus_x4_psnr_median': round(float(np.median(d)), 3)}
+        print('quality', fac, out[str(fac)], flush=True)
+    return out
+
+def machine()->str:
+    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.machine()) if Path('/proc/cpuinfo').exists() else platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores, {torch.get_num_threads()} threads; torch {torch.__version__}"
+
+def to_markdown(res:dict)->str:
+    lines = [f"Machine: {res['machine']} ({res['date']})", '',
+             '| input | target | output | plan | wall (s) | floor (s) | wall / floor | target | peak RSS (MiB) |', '|---|---|---|---|---|---|---|---|---|']
+    for r in res['jobs']:
+        lim = 1.25 if r['floor']['kind'] == 'upscale' else 1.5
+        lines.append(f"| {r['input']} | {r['target']} | {r['output']} | {' x '.join(r['floor']['passes']) or 'downscale'} | {r['cli']['wall_s']} | {r['floor']['floor_s']} | "
+                     f"{r['ratio']:.2f} | <= {lim} {'✓' if r['ratio'] <= lim else '✗'} | {r['cli']['peak_rss_mib']} |")
+    if res.get('quality'):
+        lines += ['', '| need | plan | plan Y-PSNR/SSIM | fast-x4 then down | bicubic | plan − x4, median / worst photo (dB) |', '|---|---|---|---|---|---|']
+        for f, q in res['quality'].items():
+            c = lambda k: f"{q[k]['psnr']:.2f}/{q[k]['ssim']:.4f}"
+            lines.append(f"| {f} | {' x '.join(q['plan_passes'])} | {c('plan')} | {c('fast-x4 then down')} | {c('bicubic')} | {q['plan_minus_x4_psnr_median']:+.3f} / {q['plan_minus_x4_psnr_worst']:+.3f} |")
+    return '\n'.join(lines)
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--sizes', type=int, nargs='+', default=[12, 24, 48], choices=sorted(SIZES))
+    p.add_argument('--targets', nargs='+', default=['5k', '8k', 'x2'])
+    p.add_argument('--quality', action='store_true', help='also the plan-quality table on the shared photos')
+    p.add_argument('--json', default=str(ROOT / 'bench' / 'photo_bench.json'))
+    p.add_argument('--work', help='folder for the made photos and outputs (default: a temporary one)')
+    a = p.parse_args(argv)
+    from enhance5k.core import data_dir, data_missing_reason
+    if data_dir('photos') is None: sys.exit(f"photo_bench needs the shared photos: {data_missing_reason('photos')}")
+    work = Path(a.work or tempfile.mkdtemp(prefix='photo_bench-')); work.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for mp in a.sizes:
+        photo = make_photo(mp, work)
+        for t in a.targets:
+            out = work / f'out_{mp}_{t}'; cli = run_cli(photo, t, out); png = next(out.glob('*.png'))
+            from enhance5k.io import image_size
+            fl = floor(photo, t, png); osz = image_size(png); png.unlink()
+            r = {'input': f"{mp} MP {SIZES[mp][0]}x{SIZES[mp][1]}", 'target': t, 'output': f"{osz[0]}x{osz[1]}", 'cli': cli, 'floor': fl,
+                 'ratio': round(cli['wall_s'] / fl['floor_s'], 3)}
+            jobs.append(r); print(json.dumps(r), flush=True)
+    res = {'machine': machine(), 'date': time.strftime('%Y-%m-%d'), 'jobs': jobs,
+           'inputs': 'plasma_Path_2560x1600.jpg cropped to the aspect, Lanczos-upscaled, JPEG 92',
+           'quality': quality() if a.quality else None}
+    ups = [j['ratio'] for j in jobs if j['floor']['kind'] == 'upscale']; downs = [j['ratio'] for j in jobs if j['floor']['kind'] == 'downscale']
+    rss = [j['cli']['peak_rss_mib'] for j in jobs if max(map(int, j['output'].split('x'))) <= 7680]  # outputs up to 8K (long edge 7680)
+    res['summary'] = {'upscale_ratio_median': statistics.median(ups) if ups else None, 'upscale_ratio_worst': max(ups, default=None),
+                      'downscale_ratio_median': statistics.median(downs) if downs else None, 'downscale_ratio_worst': max(downs, default=None),
+                      'peak_rss_mib_worst_up_to_8k': max(rss, default=None)}
+    Path(a.json).write_text(json.dumps(res, indent=1) + '\n')
+    print(to_markdown(res)); print(json.dumps(res['summary']))
+
+if __name__ == '__main__':
+    main()

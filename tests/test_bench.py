@@ -1,0 +1,25 @@
+"The SR benchmark on a fresh install: the pinned OpenCV reads the peers, a peer that fails to load is reported (not a crash), labels tell the truth."
+import runpy
+from pathlib import Path
+import pytest
+from conftest import shared
+
+BENCH = runpy.run_path(str(Path(__file__).resolve().parent.parent / 'bench' / 'sr_bench.py'))
+
+def test_pinned_opencv_reads_every_peer():
+    cv2 = pytest.importorskip('cv2', reason="OpenCV is the bench extra: pip install -e '.[bench]'")
+    for pb in sorted(shared('peers_opencv').glob('*.pb')):
+        sr = cv2.dnn_superres.DnnSuperResImpl_create(); sr.readModel(str(pb))  # OpenCV 5.1 raises here (no TensorFlow importer)
+
+RES = {'machine': 'm', 'date': 'd', 'real_world_pipeline': 'p', 'peak_rss_mib': {},
+       'results': {'bicubic-x4': {'scale': 4, 'Set5_psnr': 28.4, 'Set5_ssim': 0.81, 'time_720p_to_5k_s': 1.0},
+                   'ESPCN-x4': {'scale': 4, 'error': 'error: model_proto.has_graph()'}},
+       'real_world_set14': {'bicubic-x4': dict(psnr=25.0, ssim=0.6, gmsd=0.1, detail_recovery=0.0, noise_sigma_255=1.0, sharpness_vs_hr=0.5)}}
+
+def test_quick_run_labels_its_real_world_set():
+    md = BENCH['to_markdown'](RES | {'real_world_on': 'Set5'})
+    assert 'Real-world Set5' in md and 'Real-world Set14' not in md
+
+def test_a_peer_that_failed_to_load_is_a_row_not_a_crash():
+    md = BENCH['to_markdown'](RES | {'real_world_on': 'Set14'})
+    assert '| ESPCN-x4 | not loaded | error: model_proto.has_graph() |' in md and 'Real-world Set14' in md
