@@ -60,10 +60,11 @@ def scan(files:list[Path], # the inputs
     from enhance5k.io import probe_image, format_for, format_losses, format_error, stale_parts
     jobs = []
     for f, dest in zip(files, dests):
-        j = {'src': f, 'dest': dest, 'error': None, 'skip': False, 'lost': [], 'cleaned': 0}
+        j = {'src': f, 'dest': dest, 'error': None, 'skip': False, 'light': False, 'lost': [], 'cleaned': 0}
         try:
             size, alpha, bits = probe_image(f)
-            j['size'] = w, h = check_output(target_size(size, args.target), args.target)
+            j['size'] = w, h = check_output(target_size(size, args.target), args.target); j['input_size'] = size
+            j['light'] = w <= size[0] and h <= size[1] and args.params is None and not (args.report or args.store or args.dry_run)
             if not args.dry_run:
                 fmt = format_for(dest, args.format); j['lost'] = format_losses(alpha, bits, fmt)
                 if j['lost'] and not args.convert: raise format_error(fmt, j['lost'])
@@ -84,8 +85,21 @@ def _line_progress(k:int, n:int, name:str):
             last[0] = key; print(f"[{k}/{n}] {name}: {stage}" + (f" {pct}%" if stage == 'upscale' else ''), file=sys.stderr, flush=True)
     return cb
 
+def _downscale(j:dict, args)->tuple[str, Path]:
+    "A plain downscale without torch: read (a JPEG at a reduced DCT scale when one covers the target), Pillow's Lanczos, write; the summary line and the path."
+    from enhance5k.io import read_image, resize_image, write_image
+    t0 = time.perf_counter(); (w0, h0), (w1, h1) = j['input_size'], j['size']
+    out = resize_image(read_image(j['src'], draft=j['size']), j['size'])
+    dest = write_image(out, j['dest'], format=args.format, overwrite=args.overwrite, convert=args.convert)
+    return f"{j['src'].name}: {w0}x{h0} -> {w1}x{h1} {out.mode} (resize only: Lanczos, no model, {time.perf_counter() - t0:.2f} s)", dest
+
 # %% ../nbs/11_cli.ipynb #fcdc8bce
 _CONVERTED = {'alpha': 'alpha flattened onto white', '16-bit': 'rounded to 8 bits'}
+
+def _written_as(lost:list[str], mode:str)->str:
+    "What the summary line adds when the format made the output lose something (`--convert`)."
+    if not lost: return ''
+    return f" (written as {'RGB' if 'alpha' in lost else mode.split(';')[0]} 8-bit: {', '.join(_CONVERTED[l] for l in lost)})"
 
 def cmd_enhance(args)->int:
     "Enhance each input; skip outputs already there; go on past bad files; print a summary."
@@ -94,7 +108,7 @@ def cmd_enhance(args)->int:
     work = [j for j in jobs if not j['error'] and not j['skip']]
     if work and not args.dry_run and not (single and out.suffix.lower() in IMAGE_SUFFIXES): out.mkdir(parents=True, exist_ok=True)
     params = args.params
-    if work:
+    if any(not j['light'] for j in work):  # torch is imported only when a job needs more than a downscale
         from enhance5k.enhance import enhance
         from enhance5k.adjust import EnhanceParams
         params = None if args.params is None else 'auto' if args.params.strip().lower() == 'auto' else EnhanceParams.from_json(args.params)
@@ -109,12 +123,17 @@ def cmd_enhance(args)->int:
         try:
             if j['error']: raise j['error']
             k = work.index(j) + 1
+            if j['light']:
+                if not tty: print(f"[{k}/{len(work)}] {f.name}: resize", file=sys.stderr, flush=True)
+                line, dest = _downscale(j, args)
+                print(f"{line} -> {dest}{_written_as(j['lost'], line.split(' (')[0].split()[-1])}", flush=True)
+                done += 1; continue
             r = enhance(f, target=args.target, model=args.model, params=params, device=args.device, tile=args.tile, cache=False,
                         progress=True if tty else _line_progress(k, len(work), f.name), guard=not args.no_guard,
                         report=args.report or args.store or args.dry_run, dry_run=args.dry_run)
             if args.dry_run: print(r.to_markdown(), flush=True); done += 1; continue
             dest = r.save(dest, format=args.format, overwrite=args.overwrite, convert=args.convert)
-            extra = f" (written as {'RGB' if 'alpha' in j['lost'] else r.image.mode.split(';')[0]} 8-bit: {', '.join(_CONVERTED[l] for l in j['lost'])})" if j['lost'] else ''
+            extra = _written_as(j['lost'], r.image.mode)
             extra += ' + ' + ', '.join(p.name for p in r.save_report(dest, overwrite=args.overwrite)) if args.report else ''
             if store is not None: extra += f" (stored as #{store.add_enhancement(r, before=f, output_path=dest, session=session)})"
             print(f"{r.summary()} -> {dest}{extra}", flush=True); done += 1

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import *
-from .io import Image, read_image, write_image, to_tensor, alpha_to_tensor, image_size
+from .io import Image, read_image, write_image, to_tensor, alpha_to_tensor, image_size, resize_image
 from .ops import imresize, tile_apply, _weights
 from .models import load_model, list_models, find_weights, sha256_file, read_card
 from .metrics import assess, delta_e, noise_sigma, PerfTracker, QualityReport, rss_mb
@@ -522,15 +522,19 @@ def _run(img:Image, plan:EnhancePlan, perf:PerfTracker, cb, guard:bool)->tuple[I
         ref = plan.view if pre is None else pre(plan.view)  # what the guard compares the output with
     cb('adjust', 1, 1); info['stages'].append('adjust')
     models = [load_model(p, device=plan.device) for p in plan.passes]
+    (W, H), down = plan.output_size, plan.output_size[0] <= img.width and plan.output_size[1] <= img.height
     with perf.stage('upscale'):
-        rgb = render(pixels(img.rgb), plan.output_size, models, img.bits, plan.tile, callback=lambda d, t: cb('upscale', d, t),
-                     pre=pre, margin=ADJUST_MARGIN)
+        if down and not models and pre is None:  # a plain downscale: Pillow's Lanczos, as the command line does without torch
+            small = resize_image(img, plan.output_size); rgb, alpha0 = small.rgb, small.alpha; cb('upscale', 1, 1)
+        else:
+            rgb = render(pixels(img.rgb), plan.output_size, models, img.bits, plan.tile, callback=lambda d, t: cb('upscale', d, t),
+                         pre=pre, margin=ADJUST_MARGIN); alpha0 = None
     info['stages'].append('upscale')
     if guard and models:
         with perf.stage('guard'): info['guard'] = colour_guard(rgb, ref)
         cb('guard', 1, 1); info['stages'].append('guard')
     with perf.stage('alpha'):
-        alpha = None if img.alpha is None else render(pixels(img.alpha), plan.output_size, (), img.bits)[..., 0]
+        alpha = alpha0 if alpha0 is not None or img.alpha is None else render(pixels(img.alpha), plan.output_size, (), img.bits)[..., 0]
     cb('alpha', 1, 1)
     _validate(rgb, alpha, plan); info['stages'].append('validate')
     return Image(rgb, alpha, replace(img.meta, bits=img.bits)), info

@@ -118,3 +118,10 @@ def test_twelve_megapixel_photo_to_5k_runs_x2_with_flat_memory(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "(5120, 3840) ('fast-x2',)" in out.stdout
     assert float(out.stdout.split()[-1]) < 1536, out.stdout
+
+def test_downscale_needs_no_torch(tmp_path):
+    "A photo already above its target is only resized: the command does it without importing torch."
+    src = photo(tmp_path/'big.png', 600, 400)
+    rc, torch, err = no_torch('enhance', src, '-o', tmp_path/'o', '--target', '300x300')
+    assert rc == 0 and not torch, err
+    assert read_image(tmp_path/'o'/'big_300x300.png').size == (300, 200)
