@@ -5,7 +5,7 @@ to 4032x3024 (12 MP, a phone), 6000x4000 (24 MP, 3:2: cropped to 3:2 first) and 
 JPEG quality 92. Pixel count is what costs time and memory; their detail is the 2560-px photo's, so they are for
 time and memory only (quality is measured on the shared photos themselves, below).
 
-For each job: wall time and peak RSS of the command (os.wait4 on the child), and the floor measured in this run:
+For each job: wall time and peak RSS (VmHWM) of the command, and the floor measured in this run:
 - upscales: the chosen network's forward time on a 1 MP crop (1000x1000 uint8, one call, best of 3) scaled to the
   input's pixels, + Pillow decode + torch's uint8 antialiased bicubic from the network's output size to the target
   (timed on a crop, scaled to the output pixels) + Pillow writing the output PNG (compress_level 1, its fastest);
@@ -51,14 +51,19 @@ def best(f, n=3)->float:
     for _ in range(n): t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
     return min(ts)
 
+# the `enhance5k` console script (enhance5k.cli:main), reporting its own peak RSS (VmHWM) at the end: a child's ru_maxrss
+# would start from this (large) process's RSS at fork
+HWM = ("import sys; from enhance5k.cli import main; rc = main(sys.argv[1:]); "
+       "print('VmHWM', open('/proc/self/status').read().split('VmHWM:')[1].split()[0], file=sys.stderr); sys.exit(rc)")
+
 def run_cli(photo:Path, target:str, out:Path)->dict:
     "The command end to end in a fresh process: wall seconds, peak RSS (MiB), what it printed."
     t = time.perf_counter()
-    p = subprocess.Popen([EXE, 'enhance', str(photo), '-o', str(out), '--target', target, '--overwrite'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, ru = os.wait4(p.pid, 0); wall = time.perf_counter() - t
-    so, se = p.stdout.read(), p.stderr.read()
-    if os.waitstatus_to_exitcode(status): raise RuntimeError(f"enhance5k failed on {photo.name} -> {target}: {se[-2000:]}")
-    return {'wall_s': round(wall, 2), 'peak_rss_mib': round(ru.ru_maxrss / 1024, 1), 'summary': so.strip().splitlines()[0]}
+    r = subprocess.run([sys.executable, '-c', HWM, 'enhance', str(photo), '-o', str(out), '--target', target, '--overwrite'], capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if r.returncode: raise RuntimeError(f"enhance5k failed on {photo.name} -> {target}: {r.stderr[-2000:]}")
+    hwm = int(r.stderr.split('VmHWM')[-1].split()[0])
+    return {'wall_s': round(wall, 2), 'peak_rss_mib': round(hwm / 1024, 1), 'summary': r.stdout.strip().splitlines()[0]}
 
 def floor(photo:Path, target:str, out_png:Path)->dict:
     "The work itself, measured here: decode, network (1 MP crop, scaled), resize, write."
@@ -135,8 +140,9 @@ def to_markdown(res:dict)->str:
              '| input | target | output | plan | wall (s) | floor (s) | wall / floor | target | less start-up | peak RSS (MiB) |', '|---|---|---|---|---|---|---|---|---|---|']
     for r in res['jobs']:
         lim = 1.25 if r['floor']['kind'] == 'upscale' else 1.5
+        less = f"{r['ratio_less_startup']:.2f}" if r['floor']['kind'] == 'upscale' else '– (no torch)'
         lines.append(f"| {r['input']} | {r['target']} | {r['output']} | {' x '.join(r['floor']['passes']) or 'downscale'} | {r['cli']['wall_s']} | {r['floor']['floor_s']} | "
-                     f"{r['ratio']:.2f} | <= {lim} {'✓' if r['ratio'] <= lim else '✗'} | {r['ratio_less_startup']:.2f} | {r['cli']['peak_rss_mib']} |")
+                     f"{r['ratio']:.2f} | <= {lim} {'✓' if r['ratio'] <= lim else '✗'} | {less} | {r['cli']['peak_rss_mib']} |")
     if res.get('overhead_12mp_to_5k'):
         o = res['overhead_12mp_to_5k']
         lines += ['', f"12 MP -> 5K with the report on, stage seconds: " + ', '.join(f"{k} {v}" for k, v in o.items() if k not in ('analysis_guard_report_s', 'network_floor_s', 'share_of_network')),
@@ -167,7 +173,7 @@ def main(argv=None):
         for t in a.targets:
             out = work / f'out_{mp}_{t}'; cli = run_cli(photo, t, out); png = next(out.glob('*.png'))
             from enhance5k.io import image_size
-            fl = floor(photo, t, png); osz = image_size(png); png.unlink()
+            fl = floor(photo, t, png); osz = image_size(png, max_pixels=10**9); png.unlink()
             r = {'input': f"{mp} MP {SIZES[mp][0]}x{SIZES[mp][1]}", 'target': t, 'output': f"{osz[0]}x{osz[1]}", 'cli': cli, 'floor': fl,
                  'ratio': round(cli['wall_s'] / fl['floor_s'], 3), 'ratio_less_startup': round((cli['wall_s'] - startup) / fl['floor_s'], 3)}
             jobs.append(r); print(json.dumps(r), flush=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 # %% auto #0
 __all__ = ['LUMA', 'ENSEMBLES', 'PRESETS', 'luma', 'RepConv', 'dihedral', 'SRNet', 'weights_dirs', 'sha256_file', 'models_home',
            'deployed_versions', 'current_version', 'find_weights', 'read_card', 'list_models', 'save_model',
-           'load_model']
+           'cpu_backend', 'OrtRunner', 'attach_runner', 'load_model']
 
 # %% ../nbs/04_models.ipynb #3a9afcaa
 import hashlib, json, os, threading
@@ -83,11 +83,16 @@ class SRNet(nn.Module):
     def upsample(self, x):
         "The anchor: bicubic (a = -0.5, torch's antialiased kernel, which has a fast uint8 path)."
         return F.interpolate(x, scale_factor=self.scale, mode='bicubic', align_corners=False, antialias=True)
+    def features(self, l):
+        "The body on luma: through the attached inference `runner` (ONNX Runtime, see `load_model`) when inferring on the CPU with unchanged weights, else torch."
+        r = getattr(self, 'runner', None)
+        if r is not None and not self.training and not torch.is_grad_enabled() and l.device.type == 'cpu' and r.current(self): return r(l)
+        return self.body(l)
     def residual(self, l):
         "The learned detail (B,1,sH,sW); in eval mode averaged over `ensemble` flips/rotations of `l` (test-time self-ensemble)."
-        if self.ensemble == 1 or self.training: return F.pixel_shuffle(self.body(l), self.scale)
+        if self.ensemble == 1 or self.training: return F.pixel_shuffle(self.features(l), self.scale)
         ks = ENSEMBLES[self.ensemble]
-        return sum(dihedral(F.pixel_shuffle(self.body(dihedral(l, k).contiguous()), self.scale), k, inverse=True) for k in ks) / len(ks)
+        return sum(dihedral(F.pixel_shuffle(self.features(dihedral(l, k).contiguous()), self.scale), k, inverse=True) for k in ks) / len(ks)
     def forward_luma(self, l:torch.Tensor)->torch.Tensor:
         "Super-resolve luma (B,1,H,W) (what training optimises)."
         return self.upsample(l) + self.residual(l)
@@ -97,7 +102,7 @@ class SRNet(nn.Module):
         if isinstance(x, torch.Tensor) and x.dtype == torch.uint8:
             if x.ndim != 4 or x.shape[1] != 3: raise InvalidImageError(f"x must have shape (B,3,H,W), got {tuple(x.shape)}")
             r = self.residual(luma(x.float().div_(255)))
-            if not torch.isfinite(r).all(): raise PipelineError("the model produced NaN or infinite values: its weights may be damaged; try another model")
+            if not torch.isfinite(r.sum()): raise PipelineError("the model produced NaN or infinite values: its weights may be damaged; try another model")
             return torch.add(self.upsample(x), r, alpha=255).add_(0.5).clamp_(0, 255).to(torch.uint8)
         check_image(x, 'x')
         y = self.upsample(x); y += self.residual(luma(x))  # in place: a 5K float image is 180 MB
@@ -212,6 +217,62 @@ def save_model(model:SRNet, # the network (folded first if it has RepConv blocks
     atomic_write(json.dumps(full, indent=2).encode() + b'\n', path.with_suffix('.json'), overwrite=True)
     return path
 
+# %% ../nbs/04_models.ipynb #0e9b9b23
+def cpu_backend()->str:
+    "What runs the networks' bodies on the CPU: ENHANCE5K_BACKEND ('onnxruntime' or 'torch'), else ONNX Runtime when installed."
+    want = os.environ.get('ENHANCE5K_BACKEND', '').strip().lower()
+    if want not in ('', 'torch', 'onnxruntime'): raise ConfigError(f"ENHANCE5K_BACKEND={want!r}: use 'onnxruntime' or 'torch'")
+    if want == 'torch': return 'torch'
+    import importlib.util
+    ok = all(importlib.util.find_spec(m) is not None for m in ('onnxruntime', 'onnx'))
+    if want and not ok: raise ConfigError("ENHANCE5K_BACKEND=onnxruntime, but onnxruntime or onnx is not installed: pip install onnxruntime onnx")
+    return 'onnxruntime' if ok else 'torch'
+
+def _version(m:nn.Module)->tuple: return tuple(p._version for p in m.parameters())
+
+class OrtRunner:
+    "An SRNet's body run by ONNX Runtime, exported once per weights file (cached in ENHANCE5K_HOME/cache/onnx)."
+    def __init__(self, model:nn.Module, # the loaded network (eval mode)
+                 key:str, # what identifies its weights (their sha256)
+                 threads:int|None=None, # intra-op threads (None: torch's)
+                ):
+        import onnxruntime as ort
+        data = self._onnx(model, key)
+        so = ort.SessionOptions(); so.intra_op_num_threads = threads or torch.get_num_threads(); so.log_severity_level = 3
+        so.add_session_config_entry('session.intra_op.allow_spinning', '0')  # torch's threads share the cores between calls: spinning steals them (8.1 s -> 7.5 s for 12 MP -> 5K)
+        self.sess, self.version = ort.InferenceSession(data, so, providers=['CPUExecutionProvider']), _version(model)
+
+    @staticmethod
+    def _onnx(model:nn.Module, key:str)->bytes:
+        "The body as ONNX bytes: from the cache, else exported (and cached when ENHANCE5K_HOME is writable)."
+        import io, warnings
+        path = settings().home / 'cache' / 'onnx' / f"{key[:16]}-{model.channels}x{model.blocks}x{model.scale}.onnx"
+        if path.is_file(): return path.read_bytes()
+        b = io.BytesIO()
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            torch.onnx.export(model.body, (torch.zeros(1, 1, 16, 16),), b, input_names=['l'], output_names=['r'],
+                              dynamic_axes={'l': {0: 'b', 2: 'h', 3: 'w'}, 'r': {0: 'b', 2: 'h', 3: 'w'}}, dynamo=False)
+        try:
+            from enhance5k.io import atomic_write
+            path.parent.mkdir(parents=True, exist_ok=True); atomic_write(b.getvalue(), path, overwrite=True)
+        except (OSError, Enhance5kError): pass
+        return b.getvalue()
+
+    def current(self, model:nn.Module)->bool:
+        "Are `model`'s weights still the ones exported?"
+        return _version(model) == self.version
+    def __call__(self, l:torch.Tensor)->torch.Tensor:
+        return torch.from_numpy(self.sess.run(None, {'l': l.float().contiguous().numpy()})[0])
+
+def attach_runner(m:nn.Module, key:str)->nn.Module:
+    "Give a CPU model an `OrtRunner` when ONNX Runtime is the backend; on any failure keep torch and warn."
+    if cpu_backend() != 'onnxruntime': return m
+    try: m.runner = OrtRunner(m, key)
+    except Exception as e:
+        import warnings; warnings.warn(f"ONNX Runtime could not run {getattr(m, 'name', 'the model')} ({type(e).__name__}: {e}); using torch")
+    return m
+
 # %% ../nbs/04_models.ipynb #b6cef62f
 _CACHE, _LOCK = {}, threading.Lock()
 
@@ -238,5 +299,6 @@ def load_model(name_or_path:str|Path='fast-x4', # preset name or path to a .safe
         m = m.eval().to(dev).to(memory_format=torch.channels_last)
         for p in m.parameters(): p.requires_grad_(False)
         m.card, m.name = card, card.get('name', f.stem)
+        if dev.type == 'cpu': attach_runner(m, card['sha256'])
         if cache: _CACHE[key] = m
         return m
