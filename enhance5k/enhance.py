@@ -489,6 +489,8 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
     with perf.stage('read'): img, full = _read(input, target)
     cb, close = _progress(progress, Path(img.meta.source or 'image').name)
     try:
+        with perf.stage('load'):  # the weights (and their ONNX Runtime session): not part of the analysis
+            for p in plan_passes(img.size, target_size(img.size, target), model): load_model(p, device=str(get_device(device)))
         with perf.stage('analyse'): plan = make_plan(img, target, model, params, device, tile, baseline=report)
         cb('analyse', 1, 1)
         if dry_run: return plan
