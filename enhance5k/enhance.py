@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import *
-from .io import Image, read_image, write_image, to_tensor, alpha_to_tensor, image_size, resize_image
+from .io import Image, read_image, write_image, image_size, resize_image
 from .ops import imresize, tile_apply, _weights
 from .models import load_model, list_models, find_weights, sha256_file, read_card
 from .metrics import assess, delta_e, noise_sigma, PerfTracker, QualityReport, rss_mb
