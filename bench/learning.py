@@ -1,19 +1,20 @@
-"""PreferenceLearner against each built-in SimulatedRater taste: 40 ratings, held-out shared photos, 5 seeds.
+"""The preference learner against the rater panel (`enhance5k.raters`): ratings or A/B choices on some shared photos, judged on others.
 
-    python bench/learning.py [--seeds 5] [--first-seed 0] [--ratings 40] [--tastes warm moody] [--learner JSON] [--json bench/learning.json]
+    python bench/learning.py [--seeds 5] [--ratings 40] [--choices 20] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
 
-Per taste and seed: the rater's mean utility on the held-out photos with the default params, with the learner's
-`best()`, and with the taste's optimum; the share of the gap closed ((best - default) / (optimum - default), target
->= 0.30); and each tasted parameter's distance from the optimum as a share of its range (target <= 0.10). Also the
-learner's own posterior sd of each tasted parameter (share of range), and the chance by that posterior that every tasted
-parameter lands within 0.10: summed over seeds, the number of passing seeds the learner itself expects.
+Per rater and seed: the rater's mean utility on the held-out photos with the defaults, with the learner's per-photo
+`best(image)`, and with the rater's own per-photo optimum within the search space; the share of the gap closed
+((best - default) / (optimum - default)); the mean |change| of the held-out views in 1/255 (the drift, which must stay
+under 1/255 for the no-signal rater); the learner's own confidence; and the time of each propose + record.
+Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
 """
-import argparse, json, math, os, platform, statistics, sys, time
+import argparse, json, os, platform, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN, HELD = 4, 3  # photos the learner sees / held out
+TASTE_MIN = 0.1  # least mean utility gap (optimum - defaults) for a rater to count as having a taste
 
 def photos():
     from enhance5k.core import data_dir, data_missing_reason
@@ -21,50 +22,88 @@ def photos():
     if d is None: sys.exit(f"bench needs shared data: {data_missing_reason('photos')}")
     return sorted(p for p in d.iterdir() if p.suffix.lower() in ('.jpg', '.png'))[:TRAIN + HELD]
 
-def one(taste, seed, n, kw):
+def _views():
+    from enhance5k.learn import view_of
+    return [view_of(p, 128) for p in photos()]
+
+def optima(name):
+    "The rater's per-photo optimum utility and default utility on the held-out photos."
     import torch; torch.set_num_threads(1)
-    from enhance5k.io import read_image
-    from enhance5k.adjust import EnhanceParams, PARAM_SPECS
-    from enhance5k.learn import PreferenceLearner, SimulatedRater, view_of, SEARCH_SPACE
-    views = [view_of(read_image(p), 128) for p in photos()]
-    rater = SimulatedRater(views, taste, seed=seed)  # rates the learner's images (indices 0..TRAIN-1) and is scored on the rest
-    t0 = time.perf_counter(); pl = PreferenceLearner(views[:TRAIN], seed=seed, **kw)
-    for _ in range(n):
-        c = pl.propose(); pl.record(c, rater(c))
-    b = pl.best(); secs = time.perf_counter() - t0
-    held = range(TRAIN, TRAIN + HELD); u = lambda p: statistics.mean(rater.utility_of(p, i) for i in held)
-    ud, ub, uo = u(EnhanceParams()), u(b), u(rater.optimum)
-    err = {p: abs(getattr(b, p) - getattr(rater.optimum, p)) / (PARAM_SPECS[p][1] - PARAM_SPECS[p][0]) for p in rater.tasted}
-    sd = {p: float(pl.model.cov[pl.space.index(p), pl.space.index(p)].sqrt()) / 2 for p in rater.tasted}  # the learner's own posterior sd, as a share of the range
-    odds = math.prod(math.erf(0.10 / (s * math.sqrt(2))) for s in sd.values())  # chance, by that posterior, that every tasted param is within 0.10
-    return {'taste': taste, 'seed': seed, 'u_default': ud, 'u_best': ub, 'u_optimum': uo, 'gap_closed': (ub - ud) / (uo - ud),
-            'param_error': err, 'max_param_error': max(err.values()), 'posterior_sd': sd, 'posterior_pass_chance': odds, 'best': {k: round(getattr(b, k), 3) for k in SEARCH_SPACE},
-            'mean_rating': statistics.mean(pl.ratings), 'last10_rating': statistics.mean(pl.ratings[-10:]), 'seconds': secs}
+    from enhance5k.raters import panel
+    from enhance5k.adjust import EnhanceParams
+    r = panel(_views(), names=[name])[0]; held = range(TRAIN, TRAIN + HELD)
+    return name, {'default': [r.utility_of(EnhanceParams(), i) for i in held], 'optimum': [r.optimum(i)[1] for i in held]}
+
+def one(name, seed, ratings, choices, kw, opt):
+    import torch; torch.set_num_threads(1)
+    import numpy as np
+    from enhance5k.raters import panel
+    from enhance5k.adjust import apply
+    from enhance5k.learn import PreferenceLearner
+    views = _views(); r = panel(views, seed=seed, names=[name])[0]
+    t0 = time.perf_counter(); pl = PreferenceLearner(views[:TRAIN], seed=seed, **kw); init = time.perf_counter() - t0; steps = []
+    for _ in range(ratings):
+        t = time.perf_counter(); c = pl.propose(); x = r(c); pl.record(c, x); steps.append(time.perf_counter() - t)
+    for _ in range(choices):
+        t = time.perf_counter(); a, b = pl.propose_pair(); x = r.choose(a, b); pl.record_choice(a, b, x); steps.append(time.perf_counter() - t)
+    held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]
+    ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
+    drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
+    ud, uo = opt['default'], opt['optimum']; gap = statistics.mean(uo) - statistics.mean(ud)
+    return {'rater': name, 'seed': seed, 'mode': 'ratings' if ratings else 'choices', 'feedback': ratings + choices,
+            'u_default': statistics.mean(ud), 'u_best': statistics.mean(ub), 'u_optimum': statistics.mean(uo),
+            'gap_closed': (statistics.mean(ub) - statistics.mean(ud)) / gap if gap >= TASTE_MIN else None,
+            'per_photo': [{'u_default': a, 'u_best': b, 'u_optimum': c, 'confident': rc['confident'], 'p_better': rc['p_better']} for a, b, c, rc in zip(ud, ub, uo, recs)],
+            'drift_255': statistics.mean(drift), 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
+            'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1]}
+
+def quantile(v, q):
+    v = sorted(v); return v[min(len(v) - 1, max(0, round(q * (len(v) - 1))))] if v else None
+
+def summarise(rows):
+    out = {}
+    for name in dict.fromkeys(r['rater'] for r in rows):
+        rs = [r for r in rows if r['rater'] == name]; g = [r['gap_closed'] for r in rs if r['gap_closed'] is not None]
+        out[name] = {'runs': len(rs), 'has_taste': bool(g), 'gap_median': statistics.median(g) if g else None, 'gap_worst': min(g) if g else None,
+                     'worse_than_defaults': sum(x < 0 for x in g), 'drift_255_mean': statistics.mean(r['drift_255'] for r in rs),
+                     'step_s_max': max(r['step_s_max'] for r in rs), 'step_s_median': statistics.median(r['step_s_median'] for r in rs)}
+    g = [r['gap_closed'] for r in rows if r['gap_closed'] is not None]
+    out['_all'] = {'runs': len(rows), 'gap_median': statistics.median(g) if g else None, 'gap_p10': quantile(g, 0.1), 'share_below_0': sum(x < 0 for x in g) / len(g) if g else None,
+                   'step_s_max': max(r['step_s_max'] for r in rows)}
+    return out
+
+def table(summary, half):
+    lines = ['| rater | half | runs | gap closed: median | worst | runs worse than defaults | drift (1/255) | propose + record: median / max (s) |', '|---|---|---|---|---|---|---|---|']
+    f = lambda v: '–' if v is None else f"{v:.0%}"
+    for n, s in summary.items():
+        if n == '_all': continue
+        lines.append(f"| {n} | {half.get(n, '')} | {s['runs']} | {f(s['gap_median'])} | {f(s['gap_worst'])} | {s['worse_than_defaults']} | {s['drift_255_mean']:.2f} | {s['step_s_median']:.2f} / {s['step_s_max']:.2f} |")
+    a = summary['_all']; lines.append(f"| **all** | | {a['runs']} | {f(a['gap_median'])} | 10th pct {f(a['gap_p10'])} | {f(a['share_below_0'])} below 0 | | max {a['step_s_max']:.2f} |")
+    return '\n'.join(lines)
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--seeds', type=int, default=5); p.add_argument('--first-seed', type=int, default=0, help='seeds run: first-seed .. first-seed + seeds - 1'); p.add_argument('--ratings', type=int, default=40)
-    p.add_argument('--workers', type=int, default=os.cpu_count()); p.add_argument('--tastes', nargs='+', help='only these tastes (default: all)'); p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
+    p.add_argument('--seeds', type=int, default=5); p.add_argument('--first-seed', type=int, default=0)
+    p.add_argument('--ratings', type=int, default=40); p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
+    p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
+    p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
-    from enhance5k.learn import TASTES
-    names = [x.name for x in photos()]
-    tastes = a.tastes or list(TASTES)
-    jobs = [(t, s, a.ratings, json.loads(a.learner)) for t in tastes for s in range(a.first_seed, a.first_seed + a.seeds)]
-    with ProcessPoolExecutor(a.workers) as ex: rows = list(ex.map(one, *zip(*jobs)))
-    for r in rows: r['pass'] = r['gap_closed'] >= 0.30 and r['max_param_error'] <= 0.10
-    lines = ['| taste | seed | utility default → best (optimum 1) | gap closed | largest tasted-param error (share of range) | largest posterior sd | pass |', '|---|---|---|---|---|---|---|']
-    lines += [f"| {r['taste']} | {r['seed']} | {r['u_default']:.3f} → {r['u_best']:.3f} | {r['gap_closed']:.2f} | {r['max_param_error']:.3f} ({max(r['param_error'], key=r['param_error'].get)}) | {max(r['posterior_sd'].values()):.3f} ({max(r['posterior_sd'], key=r['posterior_sd'].get)}) | {'yes' if r['pass'] else 'no'} |" for r in rows]
-    summary = {t: {'gap_closed_mean': statistics.mean(r['gap_closed'] for r in rows if r['taste'] == t),
-                   'gap_closed_min': min(r['gap_closed'] for r in rows if r['taste'] == t),
-                   'max_param_error_max': max(r['max_param_error'] for r in rows if r['taste'] == t),
-                   'seeds_passing': sum(r['pass'] for r in rows if r['taste'] == t),
-                   'expected_passing': sum(r['posterior_pass_chance'] for r in rows if r['taste'] == t)} for t in tastes}
-    lines += ['', '| taste | mean gap closed | worst gap closed | worst param error | seeds passing | expected by the learner\'s own posterior |', '|---|---|---|---|---|---|']
-    lines += [f"| {t} | {v['gap_closed_mean']:.2f} | {v['gap_closed_min']:.2f} | {v['max_param_error_max']:.3f} | {v['seeds_passing']}/{a.seeds} | {v['expected_passing']:.1f}/{a.seeds} |" for t, v in summary.items()]
-    import torch
-    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}", 'date': time.strftime('%Y-%m-%d'),
-           'ratings': a.ratings, 'seeds': a.seeds, 'first_seed': a.first_seed, 'learner': json.loads(a.learner), 'learner_photos': names[:TRAIN], 'held_out_photos': names[TRAIN:], 'rows': rows, 'summary': summary}
-    Path(a.json).write_text(json.dumps(res, indent=2) + '\n'); print('\n'.join(lines))
+    from enhance5k.raters import PANEL
+    names = [n for n, (_, kw) in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
+    half = {n: 'design' if PANEL[n][1].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
+    t0 = time.time()
+    with ProcessPoolExecutor(a.workers) as ex:
+        opt = dict(ex.map(optima, names))
+        seeds = range(a.first_seed, a.first_seed + a.seeds)
+        jobs = [(n, s, a.ratings, 0, kw, opt[n]) for n in names if PANEL[n][1].get('rates', True) for s in seeds]
+        if a.choices: jobs += [(n, s, 0, a.choices, kw, opt[n]) for n in names for s in seeds]
+        rows = list(ex.map(one, *zip(*jobs)))
+    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'ratings': a.ratings, 'choices': a.choices,
+           'learner_photos': [x.name for x in photos()][:TRAIN], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
+           'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings']), 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices']) if a.choices else None, 'half': half}
+    Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
+    print(f"{a.ratings} ratings:\n" + table(res['summary_ratings'], half))
+    if a.choices: print(f"\n{a.choices} A/B choices:\n" + table(res['summary_choices'], half))
 
 if __name__ == '__main__':
     main()

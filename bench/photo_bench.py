@@ -122,13 +122,17 @@ def quality(factors=(1.27, 1.5, 2.0))->dict:
         print('quality', fac, out[str(fac)], flush=True)
     return out
 
-def overhead(photo:Path, target:str='5k')->dict:
-    "Where the time of one enhancement goes (report on, in a fresh process): analysis + guard + report against the network."
+def overhead(photo:Path, target:str='5k', runs:int=3)->dict:
+    "Where the time of one enhancement goes (report on), median over `runs` fresh processes; each run's analysis + guard + report kept for the worst case."
     code = (f"import json; from enhance5k.enhance import enhance; r = enhance({str(photo)!r}, {target!r}, cache=False, report=True); "
             "print(json.dumps({k: round(v, 3) for k, v in r.timings.items()}))")
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
-    t = json.loads(out.stdout.strip().splitlines()[-1]); t['analysis_guard_report_s'] = round(t['analyse'] + t.get('guard', 0) + t['assess'], 3)
-    return t
+    ts = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
+        t = json.loads(out.stdout.strip().splitlines()[-1]); t['analysis_guard_report_s'] = round(t['analyse'] + t.get('guard', 0) + t['assess'], 3); ts.append(t)
+    med = {k: round(statistics.median(t[k] for t in ts), 3) for k in ts[0]}
+    med['runs_analysis_guard_report_s'] = [t['analysis_guard_report_s'] for t in ts]
+    return med
 
 def machine()->str:
     cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.machine()) if Path('/proc/cpuinfo').exists() else platform.machine()
@@ -145,8 +149,9 @@ def to_markdown(res:dict)->str:
                      f"{r['ratio']:.2f} | <= {lim} {'✓' if r['ratio'] <= lim else '✗'} | {less} | {r['cli']['peak_rss_mib']} |")
     if res.get('overhead_12mp_to_5k'):
         o = res['overhead_12mp_to_5k']
-        lines += ['', f"12 MP -> 5K with the report on, stage seconds: " + ', '.join(f"{k} {v}" for k, v in o.items() if k not in ('analysis_guard_report_s', 'network_floor_s', 'share_of_network')),
-                  f"analysis + guard + report {o['analysis_guard_report_s']} s = {o['share_of_network']:.1%} of the network's {o['network_floor_s']} s (target <= 15%)"]
+        lines += ['', f"12 MP -> 5K with the report on, stage seconds: " + ', '.join(f"{k} {v}" for k, v in o.items() if not k.startswith(('analysis_guard_report_s', 'network_floor_s', 'share_of_network', 'runs_'))),
+                  f"analysis + guard + report {o['analysis_guard_report_s']} s = {o['share_of_network']:.1%} of the network's {o['network_floor_s']} s (target <= 15%)"
+                  + (f"; median of {len(o['runs_analysis_guard_report_s'])} fresh processes {o['runs_analysis_guard_report_s']}, worst {o['share_of_network_worst']:.1%}" if 'runs_analysis_guard_report_s' in o else '')]
     if res.get('quality'):
         lines += ['', '| need | plan | plan Y-PSNR/SSIM | fast-x4 then down | bicubic | plan − x4, median / worst photo (dB) |', '|---|---|---|---|---|---|']
         for f, q in res['quality'].items():
@@ -180,7 +185,8 @@ def main(argv=None):
     ov = None
     if 12 in a.sizes:
         ov = overhead(make_photo(12, work)); net = next(j['floor']['network_s'] for j in jobs if j['input'].startswith('12 ') and j['target'] == '5k')
-        ov['network_floor_s'] = net; ov['share_of_network'] = round(ov['analysis_guard_report_s'] / net, 3); print('overhead', ov, flush=True)
+        ov['network_floor_s'] = net; ov['share_of_network'] = round(ov['analysis_guard_report_s'] / net, 3)
+        ov['share_of_network_worst'] = round(max(ov['runs_analysis_guard_report_s']) / net, 3); print('overhead', ov, flush=True)
     res = {'machine': machine(), 'date': time.strftime('%Y-%m-%d'), 'startup_s': startup, 'jobs': jobs, 'overhead_12mp_to_5k': ov,
            'inputs': 'plasma_Path_2560x1600.jpg cropped to the aspect, Lanczos-upscaled, JPEG 92',
            'quality': quality() if a.quality else None}

@@ -18,7 +18,8 @@ _LAZY = {
     'available_models': 'enhance', 'EnhancePlan': 'enhance', 'train_preset': 'train',
     'EnhanceParams': 'adjust', 'auto_params': 'adjust',
     'FeedbackStore': 'feedback', 'compare': 'widgets', 'review': 'widgets',
-    'PreferenceLearner': 'learn', 'SimulatedRater': 'learn',
+    'PreferenceLearner': 'learn', 'SimulatedRater': 'learn', 'learned_taste': 'learn', 'load_taste': 'learn', 'save_taste': 'learn',
+    'panel': 'raters', 'Rater': 'raters',
 }
 
 def __getattr__(name):

@@ -107,11 +107,15 @@ def cmd_enhance(args)->int:
     jobs = scan(files, output_paths(files, out, args.target, args.format), args)
     work = [j for j in jobs if not j['error'] and not j['skip']]
     if work and not args.dry_run and not (single and out.suffix.lower() in IMAGE_SUFFIXES): out.mkdir(parents=True, exist_ok=True)
-    params = args.params
+    params, taste = args.params, None
     if any(not j['light'] for j in work):  # torch is imported only when a job needs more than a downscale
         from enhance5k.enhance import enhance
         from enhance5k.adjust import EnhanceParams
-        params = None if args.params is None else 'auto' if args.params.strip().lower() == 'auto' else EnhanceParams.from_json(args.params)
+        kw = (args.params or '').strip().lower()
+        params = None if args.params is None else kw if kw in ('auto', 'learned') else EnhanceParams.from_json(args.params)
+        if kw == 'learned':  # the user's kept taste (per photo), else what the loop deployed
+            from enhance5k.learn import learned_taste
+            taste = learned_taste(_store(args), args.user, args.model)
     done, skipped, failed, t0, tty = 0, 0, [], time.perf_counter(), sys.stderr.isatty()
     store = _store(args) if args.store and not args.dry_run else None; session = time.strftime('cli-%Y%m%d-%H%M%S')
     bar = None
@@ -128,7 +132,7 @@ def cmd_enhance(args)->int:
                 line, dest = _downscale(j, args)
                 print(f"{line} -> {dest}{_written_as(j['lost'], line.split(' (')[0].split()[-1])}", flush=True)
                 done += 1; continue
-            r = enhance(f, target=args.target, model=args.model, params=params, device=args.device, tile=args.tile, cache=False,
+            r = enhance(f, target=args.target, model=args.model, params=params, taste=taste, device=args.device, tile=args.tile, cache=False,
                         progress=True if tty else _line_progress(k, len(work), f.name), guard=not args.no_guard,
                         report=args.report or args.store or args.dry_run, dry_run=args.dry_run)
             if args.dry_run: print(r.to_markdown(), flush=True); done += 1; continue
@@ -240,12 +244,13 @@ def parser()->argparse.ArgumentParser:
     e.add_argument('--format', choices=['png', 'jpg', 'webp', 'tiff', 'bmp'], help='output format (default: png, or the output file suffix)')
     e.add_argument('--overwrite', action='store_true', help='recompute and replace existing outputs (default: skip inputs whose output is already there, complete)')
     e.add_argument('--convert', action='store_true', help='when the format cannot hold the result (alpha in JPEG/BMP, 16-bit in JPEG/WebP/BMP), flatten alpha onto white and round to 8 bits (default: refuse)')
-    e.add_argument('--params', metavar='JSON', help="colour/detail parameters: 'auto', 'learned' (what `enhance5k finetune` deployed), a JSON object or a .json file (default: none)")
+    e.add_argument('--params', metavar='JSON', help="colour/detail parameters: 'auto', 'learned' (your kept taste for each photo, else what `enhance5k finetune` deployed), a JSON object or a .json file (default: none)")
     e.add_argument('--report', action='store_true', help='write NAME.report.json and NAME.report.md beside each output')
     e.add_argument('--dry-run', action='store_true', help='print the plan of each input (size, passes, parameters, expected time and memory); write nothing')
     e.add_argument('--no-guard', action='store_true', help='skip the colour-shift guard')
     e.add_argument('--store', action='store_true', help='record each enhancement (and each failure) in the feedback store')
     e.add_argument('--db', help='feedback database (default: ENHANCE5K_HOME/feedback/feedback.db)')
+    e.add_argument('--user', help="whose taste --params learned uses (default: nobody in particular)")
     e.set_defaults(func=cmd_enhance)
     m = sub.add_parser('metrics', help='quality report of IMAGE against REFERENCE')
     m.add_argument('reference', metavar='REFERENCE', help='the ground-truth image')

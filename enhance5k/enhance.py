@@ -462,7 +462,8 @@ def _read(input, target:str)->tuple[Image, tuple]:
 def enhance(input, # a path, bytes, file object or an enhance5k Image
             target:str='5k', # output size: 5k, 4k, 8k, WxH, xN
             model:str=DEFAULT_MODEL, # a model name (see `available_models`), a .safetensors path, or 'bicubic'
-            params=None, # colour/detail parameters: None (none), 'auto', 'learned' (what the learning loop deployed), a dict, JSON, or EnhanceParams
+            params=None, # colour/detail parameters: None (none), 'auto', 'learned' (from `taste`, for this photo), a dict, JSON, or EnhanceParams
+            taste=None, # for params='learned': anything with `params_for(image)` (a `learn.PreferenceLearner`, `learn.learned_taste(store, user)`)
             device:str|None=None, # 'cpu', 'cuda', ...; None picks
             tile:int|None=None, # tile size in input pixels; None picks
             progress=False, # True for a tqdm bar, or a callable(stage, done, total)
@@ -473,8 +474,11 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
            )->EnhanceResult|EnhancePlan:
     "Take one image to `target`: analyse, plan, adjust, super-resolve, guard, validate, assess."
     perf, t0 = PerfTracker(), time.perf_counter()
-    if isinstance(params, str) and params.strip().lower() == 'learned':  # resolved now: the cache key holds the values
-        from enhance5k.feedback import FeedbackStore; params = FeedbackStore().learned_params()
+    pre = None
+    if isinstance(params, str) and params.strip().lower() == 'learned':  # resolved now, for this photo: the cache key holds the values
+        if not callable(getattr(taste, 'params_for', None)): raise ConfigError("params='learned' needs taste=: an object with params_for(image), e.g. enhance5k.learn.learned_taste(FeedbackStore(), user)")
+        with perf.stage('read'): pre = _read(input, target)
+        params = taste.params_for(pre[0])
     key = _input_key(input) if cache and not dry_run and _cache_size() else None
     if key is not None:
         wkey = model if model == 'bicubic' else sha256_file(find_weights(model))
@@ -483,7 +487,7 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
         with _RLOCK:
             if key in _RESULTS:
                 _RESULTS.move_to_end(key); return replace(_copy(_RESULTS[key]), cached=True, timings={'cache': time.perf_counter() - t0})
-    with perf.stage('read'): img, full = _read(input, target)
+    with perf.stage('read'): img, full = pre or _read(input, target)
     cb, close = _progress(progress, Path(img.meta.source or 'image').name)
     try:
         with perf.stage('load'):  # the weights (and their ONNX Runtime session): not part of the analysis

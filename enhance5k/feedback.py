@@ -48,6 +48,8 @@ CREATE INDEX fb_synced ON feedback(synced)""",
   outcome TEXT NOT NULL CHECK (outcome IN ('waiting', 'deployed', 'rejected', 'failed')),
   model TEXT, version TEXT, feedback_upto INTEGER, summary TEXT, details TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX dec_created ON decisions(created)""",
+"""CREATE TABLE tastes (
+  user TEXT PRIMARY KEY, updated REAL NOT NULL, state TEXT NOT NULL)""",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -635,6 +637,20 @@ def learned_params(self:FeedbackStore, model:str|None=None, # for this model (No
     for d in reversed(self.decisions()):
         if d['strategy'] == 'params' and d['outcome'] == 'deployed' and (model is None or d['model'] == model): return EnhanceParams(**d['details']['params'])
     return EnhanceParams()
+
+# %% ../nbs/07_feedback.ipynb #4b2f6444
+@patch
+def save_taste(self:FeedbackStore, state:dict, # `PreferenceLearner.state()`
+               user:str|None=None): # whose taste ('' for nobody in particular)
+    "Keep a learned taste for `user`, replacing the one kept before (one transaction)."
+    with self._tx('taste') as c:
+        c.execute('INSERT INTO tastes(user, updated, state) VALUES (?, ?, ?) ON CONFLICT(user) DO UPDATE SET updated = excluded.updated, state = excluded.state',
+                  (user or '', time.time(), json.dumps(state)))
+
+@patch
+def taste_state(self:FeedbackStore, user:str|None=None)->dict|None:
+    "The taste kept for `user`, or None."
+    r = self._read('SELECT state FROM tastes WHERE user = ?', (user or '',)); return json.loads(r[0]['state']) if r else None
 
 # %% ../nbs/07_feedback.ipynb #fba4343c
 TREND_METRICS = {'nr_score': 'image_quality', 'edge_sharpness': 'detail_preservation', 'noise_sigma': 'detail_preservation',

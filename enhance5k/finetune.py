@@ -8,8 +8,7 @@ from __future__ import annotations
 # %% auto #0
 __all__ = ['SHARPNESS_VARIANTS', 'deploy', 'rollback', 'split_pairs', 'input_weights', 'aligned_choice', 'FeedbackSamples',
            'FeedbackData', 'preference_margin', 'FineTuner', 'benchmark_psnr', 'preference_margins',
-           'preference_accuracy', 'gate', 'finetune', 'simulate_choices', 'photo_crops', 'optimise_params',
-           'LearningLoop']
+           'preference_accuracy', 'gate', 'finetune', 'simulate_choices', 'photo_crops', 'LearningLoop']
 
 # %% ../nbs/09_finetune.ipynb #d4d989f6
 import os, shutil, tempfile, time
@@ -380,26 +379,6 @@ def photo_crops(dest:str|Path, # a folder (created)
 # %% ../nbs/09_finetune.ipynb #ebbe1982
 from .adjust import EnhanceParams, PARAM_SPECS
 
-# %% ../nbs/09_finetune.ipynb #b2e2c8bf
-def optimise_params(ratings:list, # rows of `FeedbackStore.ratings(kind='rating')`
-                    current:EnhanceParams, # the params in use
-                    steps:int=200, # projected gradient-ascent steps
-                    caution:float=1.0, # standard deviations subtracted from the predicted rating
-                   )->dict:
-    "Fit rating ~ params coordinates and search the box: the proposal, its cautious value, and the current params' value."
-    from enhance5k.learn import RewardModel, SEARCH_SPACE, to_coords, to_params
-    coords = lambda p: to_coords(EnhanceParams(**{k: v for k, v in (p or {}).items() if k in PARAM_SPECS}))
-    z = torch.stack([coords(r['params']) for r in ratings]); m = RewardModel(n_quad=len(SEARCH_SPACE)).fit(z, [r['rating'] for r in ratings])
-    u = z[torch.argmax(m.predict(z)[0])].clone().requires_grad_(True); opt = torch.optim.Adam([u], lr=0.05)
-    for _ in range(steps):
-        mu, sd = m.predict(u[None]); opt.zero_grad(); (-(mu - caution * sd)).sum().backward(); opt.step()
-        with torch.no_grad(): u.clamp_(-1, 1)  # projection onto the box: the bounds hold
-    with torch.no_grad():
-        (mu, sd), (mc, sc) = m.predict(u[None]), m.predict(to_coords(current)[None])
-    p = to_params(u.detach()); new = {k: round(float(getattr(p, k)), 3) for k in SEARCH_SPACE}
-    return {'params': new, 'predicted': round(float(mu), 3), 'predicted_sd': round(float(sd), 3), 'cautious': round(float(mu - caution * sd), 3),
-            'current_predicted': round(float(mc), 3), 'current_sd': round(float(sc), 3)}
-
 # %% ../nbs/09_finetune.ipynb #0b3b3925
 class LearningLoop:
     "One turn at a time: read new feedback, analyse, choose a strategy, run it, validate, deploy or reject, record."
@@ -409,9 +388,10 @@ class LearningLoop:
                  min_choices:int=6, # A/B choices before fine-tuning the network
                  min_ratings:int=5, # ratings before tuning params
                  finetune_kwargs:dict|None=None, # passed to `finetune` (max_steps, lr, devices, wandb, ...)
+                 user:str|None=None, # whose taste the params strategy learns and keeps (None: everyone's feedback)
                 ):
         self.store, self.model, self.min_new, self.min_choices, self.min_ratings = store or FeedbackStore(), model, min_new, min_choices, min_ratings
-        self.finetune_kwargs = finetune_kwargs or {}
+        self.finetune_kwargs, self.user = finetune_kwargs or {}, user
     def __repr__(self): return f"LearningLoop({self.store!r}, {self.model!r})"
     def params(self)->EnhanceParams: return self.store.learned_params(self.model)
 
@@ -461,9 +441,11 @@ def step(self:LearningLoop, strategy:str|None=None, # force 'finetune' or 'param
         figs = f"Y-PSNR drop {', '.join(f'{k} {v:+.3f} dB' for k, v in dr.items())}; moved toward the preferred on {acc['moved_toward'] or 0:.0%} of {acc['choices']} held-out choices"
         if r['deployed']: return rec('deployed', f"fine-tuned {r['base']} -> {r['deployed']}: {figs}", r['deployed'], result=r)
         return rec('rejected', f"fine-tune not deployed: {'; '.join(g['reasons'])}" if not g['passed'] else 'fine-tune passed the gate; not deployed (deploy off)', result=r)
-    rows = st.ratings(kind='rating', model=self.model) or st.ratings(kind='rating')
-    if len(rows) < 2: return rec('failed', f"params: {len(rows)} rating(s), need 2 at least")
-    o = optimise_params(rows, self.params())
-    if o['cautious'] > o['current_predicted']:
-        return rec('deployed', f"params {o['params']}: predicted {o['predicted']:.2f} ± {o['predicted_sd']:.2f} against {o['current_predicted']:.2f} now", params=o['params'], optimisation=o)
-    return rec('rejected', f"params: the best found ({o['cautious']:.2f} cautiously) does not beat the current ({o['current_predicted']:.2f})", optimisation=o)
+    from enhance5k.learn import taste_from_store, save_taste
+    model = self.model if st.ratings(kind='rating', model=self.model) else None
+    try: pl = taste_from_store(st, user=self.user, model=model)
+    except Enhance5kError as e: return rec('failed', f"params: {e}")
+    o = pl.recommend(); save_taste(st, pl, self.user)  # the per-photo taste `--params learned` uses
+    new = {k: round(getattr(o['params'], k), 3) for k in pl.space}
+    if o['confident']: return rec('deployed', f"params {new}: {o['why']}", params=o['params'].to_dict(), recommendation=o | {'params': new})
+    return rec('rejected', f"params: {o['why']}", recommendation=o | {'params': new})

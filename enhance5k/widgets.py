@@ -209,38 +209,60 @@ def review(results, # EnhanceResults or store ids
 
 # %% ../nbs/10_widgets.ipynb #b7231918
 class Tune(W.VBox):
-    "Rate the learner's proposals until it knows your taste; `.best()` gives the params."
+    "Rate the learner's proposals (or choose between two) until it knows your taste; `.best(image)` gives the params."
     def __init__(self, images:list, # photos to tune on (tensors, Images or paths)
-                 seed:int=0, view:int=384, # display size of the candidates
+                 seed:int=0, # the learner's seed
+                 view:int=384, # display size of the candidates
+                 mode:str='rate', # 'rate': 1-5 ratings of one proposal; 'ab': choose between two
+                 store=None, # a FeedbackStore to keep the taste in after every answer (None: not kept)
+                 user:str|None=None, # whose taste it is
                  **kwargs, # for PreferenceLearner
                 ):
         from enhance5k.learn import PreferenceLearner, view_of
-        self.learner, self.view = PreferenceLearner(images, seed=seed, **kwargs), view
+        if mode not in ('rate', 'ab'): raise ConfigError(f"mode must be 'rate' or 'ab', got {mode!r}")
+        self.learner, self.view, self.mode, self.store, self.user = PreferenceLearner(images, seed=seed, **kwargs), view, mode, store, user
         self.originals = [view_of(i, view) for i in images]
-        self.before_w, self.after_w, self.info = W.Image(), W.Image(), W.HTML()
+        self.before_w, self.after_w, self.other_w, self.info = W.Image(), W.Image(), W.Image(), W.HTML()
         self.rating_buttons = [W.Button(description=str(i), layout=W.Layout(width='44px')) for i in range(1, 6)]
         for i, b in enumerate(self.rating_buttons, 1): b.on_click(lambda _, i=i: self.rate(i))
-        super().__init__([W.HBox([W.VBox([W.HTML('<b>original</b>'), self.before_w]), W.VBox([W.HTML('<b>proposal</b>'), self.after_w])]),
-                          W.HBox([W.HTML('rate the proposal:'), *self.rating_buttons]), self.info])
+        self.choice_buttons = [W.Button(description=d, layout=W.Layout(width='90px')) for d in ('A', 'B', 'tie')]
+        for b, c in zip(self.choice_buttons, ('a', 'b', 'tie')): b.on_click(lambda _, c=c: self.choose(c))
+        label = lambda t: W.HTML(f'<b>{t}</b>')
+        shown = [W.VBox([label('original'), self.before_w]), W.VBox([label('proposal' if mode == 'rate' else 'A'), self.after_w])] + ([W.VBox([label('B'), self.other_w])] if mode == 'ab' else [])
+        answer = W.HBox([W.HTML('rate the proposal:'), *self.rating_buttons]) if mode == 'rate' else W.HBox([W.HTML('which do you prefer?'), *self.choice_buttons])
+        super().__init__([W.HBox(shown), answer, self.info])
         self._next()
 
-    def _next(self):
+    def _show(self, c, w):
         from enhance5k.adjust import apply
-        self.candidate = c = self.learner.propose()
-        big = apply(self.originals[c.index], c.params)  # the proposal at display size
-        self.before_w.value, self.after_w.value = _png(_pil(self.originals[c.index])), _png(_pil(big))
+        w.value = _png(_pil(apply(self.originals[c.index], c.params)))  # the proposal at display size
+
+    def _next(self):
+        if self.mode == 'rate': self.candidate = c = self.learner.propose()
+        else: self.pair = c, b = self.learner.propose_pair(); self._show(b, self.other_w)
+        self.before_w.value = _png(_pil(self.originals[c.index])); self._show(c, self.after_w)
+
+    def _answered(self):
+        if self.store is not None:
+            from enhance5k.learn import save_taste; save_taste(self.store, self.learner, self.user)
+        r = self.learner.recommend(); b = r['params']
+        moved = {k: round(v, 2) for k, v in b.to_dict().items() if v != getattr(type(b)(), k)}
+        n = f"{len(self.learner.ratings)} ratings" if self.mode == 'rate' else f"{len(self.learner.choices)} choices"
+        self.info.value = f"{n} · {r['why']} · it would now use {moved or 'the defaults'}".replace("<", "&lt;")
+        self._next()
 
     def rate(self, rating:int):
         "Record a rating of the current proposal, show the next."
-        self.learner.record(self.candidate, rating); b = self.best()
-        moved = {k: round(v, 2) for k, v in b.to_dict().items() if v != getattr(type(b)(), k)}
-        self.info.value = f"{len(self.learner.ratings)} ratings · it would now use {moved or 'the defaults'}"
-        self._next()
+        self.learner.record(self.candidate, rating); self._answered()
 
-    def best(self): return self.learner.best()
+    def choose(self, which:str):
+        "Record a choice between A and B ('a', 'b' or 'tie'), show the next pair."
+        self.learner.record_choice(*self.pair, which); self._answered()
+
+    def best(self, image=None): return self.learner.best(image)
 
 def tune(images, **kwargs)->Tune:
-    "The 'tune to my taste' widget over `images`."
+    "The 'tune to my taste' widget over `images` (mode='ab' for A/B choices)."
     return Tune(images, **kwargs)
 
 # %% ../nbs/10_widgets.ipynb #1d00c254

@@ -23,3 +23,14 @@ def test_quick_run_labels_its_real_world_set():
 def test_a_peer_that_failed_to_load_is_a_row_not_a_crash():
     md = BENCH['to_markdown'](RES | {'real_world_on': 'Set14'})
     assert '| ESPCN-x4 | not loaded | error: model_proto.has_graph() |' in md and 'Real-world Set14' in md
+
+def test_learning_bench_no_signal_keeps_the_defaults(tmp_path):
+    "bench/learning.py end to end on the shared photos: a rater with no signal moves no pixel of the unseen photos, and the summary says so."
+    shared('photos'); import json, subprocess, sys
+    out = tmp_path / 'learning.json'
+    r = subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / 'bench' / 'learning.py'), '--raters', 'no-signal', 'warmer', '--seeds', '1',
+                        '--ratings', '8', '--choices', '0', '--workers', '2', '--json', str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    s = json.loads(out.read_text())['summary_ratings']
+    assert s['no-signal']['drift_255_mean'] == 0.0 and s['no-signal']['gap_median'] is None and s['warmer']['has_taste']
+    assert '| no-signal | design | 1 | – | – | 0 | 0.00 |' in r.stdout
