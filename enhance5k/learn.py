@@ -303,18 +303,19 @@ def _post(K:torch.Tensor, y, n:int, ia, ib, o, self:TasteGP, sn2:float)->tuple[t
 
 @patch
 def loo(self:TasteGP)->float:
-    "Leave-one-out with the prior's hyperparameters (fitted ones have seen the left-out answer): nats by which the taste predicts each held-out answer better than no preference (ratings about the others' mean, choices coin flips); > 0 means the data show a taste."
+    "Leave-one-out: nats by which the taste predicts each held-out answer better than no preference (ratings about the others' mean, choices coin flips); > 0 means the data show a taste. Ratings use the fitted hyperparameters (the null's spread is fitted too); choices the prior's (fitted ones let random choices pass)."
     if getattr(self, '_loo', None) is not None: return self._loo
     if self.X is None or not len(self.X): return 0.0
-    X, y, n, ia, ib, o, same = self._args; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0; sn2 = 0.6 ** 2
+    X, y, n, ia, ib, o, same = self._args; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0
     with torch.no_grad():
-        d = len(self.mu); t = lambda v: torch.tensor(v, dtype=torch.float64)
-        Kf = _kernel(X, X, t([self.ls0] * d), t([self.sf0] * d), t(0.3)) + 0.7 ** 2 * same + 1e-6 * torch.eye(len(X), dtype=X.dtype)
+        d = len(self.mu); t = lambda v: torch.tensor(v, dtype=torch.float64); eye = 1e-6 * torch.eye(len(X), dtype=X.dtype)
+        Kf, sn2 = _kernel(X, X, self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()) + self.log_sp.exp() ** 2 * same + eye, float(self.log_sn.exp()) ** 2
         for i in range(n):  # each rating left out
             keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2)
             k = Kf[i, keep]; m = float(k @ a); v = float(Kf[i, i] - k @ A @ k) + sn2
             rest = y[keep[keep < n]]; mu0, sd0 = float(rest.mean()) if len(rest) else 0.0, max(0.1, float(rest.std(unbiased=False))) if len(rest) > 1 else 1.0
             total += float(torch.distributions.Normal(m, math.sqrt(max(v, 1e-9))).log_prob(y[i]) - torch.distributions.Normal(mu0, sd0).log_prob(y[i]))
+        Kf, sn2 = _kernel(X, X, t([self.ls0] * d), t([self.sf0] * d), t(0.3)) + 0.7 ** 2 * same + eye, 0.6 ** 2
         for c in range(K):  # each decided choice left out (a tie says nothing a coin could get wrong)
             if o[c] == 0.5: continue
             keep = torch.tensor([j for j in range(len(X)) if j not in (int(ia[c]), int(ib[c]))]); kc = torch.tensor([j for j in range(K) if j != c], dtype=torch.long)
