@@ -23,7 +23,7 @@ def photos():
     return sorted(p for p in d.iterdir() if p.suffix.lower() in ('.jpg', '.png'))[:TRAIN + HELD]
 
 def _views():
-    from enhance5k.learn import view_of
+    from enhance5k.adjust import view_of
     return [view_of(p, 128) for p in photos()]
 
 def optima(name):

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / 'bench'))
 
 def utility(rater, u:torch.Tensor)->torch.Tensor:
     "The rater's mean utility over its images at coordinates u, differentiable (`SimulatedRater.score`)."
-    from enhance5k.learn import to_params
+    from enhance5k.adjust import to_params
     from enhance5k.adjust import apply
     p = to_params(u); return torch.stack([rater.score(apply(v, p), i) for i, v in enumerate(rater.views)]).mean()
 

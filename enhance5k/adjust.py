@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PARAM_SPECS', 'WB_KAPPA', 'CLARITY_SIGMA', 'DENOISE_SIGMA', 'MEASURES', 'EnhanceParams', 'wb_gains', 'white_balance',
-           'exposure', 'tone', 'colour', 'clarity', 'sharpen', 'dct_shrink', 'denoise', 'apply', 'Adjust',
-           'local_contrast', 'shadow_level', 'highlight_level', 'auto_params', 'cast']
+__all__ = ['PARAM_SPECS', 'WB_KAPPA', 'CLARITY_SIGMA', 'DENOISE_SIGMA', 'MEASURES', 'SEARCH_SPACE', 'EnhanceParams', 'wb_gains',
+           'white_balance', 'exposure', 'tone', 'colour', 'clarity', 'sharpen', 'dct_shrink', 'denoise', 'apply',
+           'Adjust', 'local_contrast', 'shadow_level', 'highlight_level', 'auto_params', 'cast', 'to_params',
+           'to_coords', 'view_of']
 
 # %% ../nbs/05_adjust.ipynb #406572d8
 import json, math
@@ -18,7 +19,8 @@ import torch
 import torch.nn.functional as F
 import kornia
 from .core import *
-from .ops import check_image
+from .io import Image, read_image, to_tensor
+from .ops import check_image, imresize
 from .models import luma, LUMA
 from . import metrics
 from .metrics import illuminant, noise_sigma
@@ -287,3 +289,33 @@ def auto_params(x:torch.Tensor, # RGB (1,3,H,W) in [0,1]
 def cast(x:torch.Tensor, gains=(1.25, 1.0, 0.8))->torch.Tensor:
     "An artificial colour cast: channel gains, clamped."
     return (x * x.new_tensor(gains).view(1, 3, 1, 1)).clamp(0, 1)
+
+# %% ../nbs/05_adjust.ipynb #0587c515
+SEARCH_SPACE = ('temperature', 'saturation', 'exposure', 'contrast', 'sharpen') # the parameters a taste is searched over
+
+def _box(space)->tuple[torch.Tensor, torch.Tensor]:
+    lo = torch.tensor([PARAM_SPECS[k][0] for k in space]); hi = torch.tensor([PARAM_SPECS[k][1] for k in space]); return lo, hi
+
+def to_params(u:torch.Tensor, # (..., len(space)) coordinates in [-1, 1] (clamped)
+              space=SEARCH_SPACE, # the parameters the coordinates are of
+             )->EnhanceParams:
+    "EnhanceParams from search coordinates (tensors: gradients flow; batched (B,1,1,1) when `u` is (B, d))."
+    lo, hi = _box(space); v = lo + (u.clamp(-1, 1) + 1) / 2 * (hi - lo)
+    shape = (-1, 1, 1, 1) if u.ndim == 2 else ()
+    return EnhanceParams(**{k: v[..., i].reshape(shape) for i, k in enumerate(space)})
+
+def to_coords(p:EnhanceParams, # the parameters
+              space=SEARCH_SPACE, # which of them
+             )->torch.Tensor:
+    "Search coordinates of `p`."
+    lo, hi = _box(space); v = torch.tensor([float(getattr(p, k)) for k in space]); return (v - lo) / (hi - lo) * 2 - 1
+
+def view_of(image, # a (1,3,H,W) tensor in [0,1], an enhance5k Image, or a path
+            edge:int=128, # long edge of the view
+           )->torch.Tensor:
+    "A small float view (1,3,h,w) of an image (MATLAB bicubic, antialiased)."
+    x = image if isinstance(image, torch.Tensor) else to_tensor(image if isinstance(image, Image) else read_image(image))
+    if x.ndim != 4 or x.shape[:2] != (1, 3): raise InvalidImageError(f"expected an image (1,3,H,W), got shape {tuple(x.shape)}")
+    s = edge / max(x.shape[-2:])
+    return x.float() if s >= 1 else imresize(x.float(), size=(max(1, round(x.shape[-2] * s)), max(1, round(x.shape[-1] * s)))).clamp(0, 1)
+

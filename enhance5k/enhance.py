@@ -487,7 +487,9 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
         with _RLOCK:
             if key in _RESULTS:
                 _RESULTS.move_to_end(key); return replace(_copy(_RESULTS[key]), cached=True, timings={'cache': time.perf_counter() - t0})
-    with perf.stage('read'): img, full = pre or _read(input, target)
+    if pre is None:
+        with perf.stage('read'): pre = _read(input, target)
+    img, full = pre  # read once, also when params='learned' read it above
     cb, close = _progress(progress, Path(img.meta.source or 'image').name)
     try:
         with perf.stage('load'):  # the weights (and their ONNX Runtime session): not part of the analysis

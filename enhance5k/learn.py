@@ -6,11 +6,10 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'SEARCH_SPACE', 'TASTES', 'LOOK', 'FEATURES', 'CHANGE_SCALE', 'REPORT_FEATURES',
-           'FEATURE_NAMES', 'measure', 'view_of', 'to_params', 'to_coords', 'reach', 'SimulatedRater', 'quad',
-           'RewardModel', 'look_of', 'describe', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste',
-           'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
-           'sensitivities']
+__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'FEATURES', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES',
+           'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe', 'TasteGP', 'Candidate',
+           'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store',
+           'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
 import math
@@ -19,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import *
-from .io import Image, read_image, to_tensor
 from .ops import imresize
-from .adjust import EnhanceParams, PARAM_SPECS, apply
+from .adjust import EnhanceParams, PARAM_SPECS, apply, SEARCH_SPACE, to_params, to_coords, view_of
 from . import metrics as M
 from .feedback import _check_rating
 from fastcore.basics import patch, store_attr
@@ -29,36 +27,11 @@ from fastcore.basics import patch, store_attr
 # %% ../nbs/08_learn.ipynb #34ff4972
 PROPERTIES = {'warmth': M.warmth, 'saturation': M.colourfulness, 'brightness': M.brightness, 'contrast': M.contrast, 'sharpness': M.edge_sharpness}
 PROPERTY_PARAM = {'warmth': 'temperature', 'saturation': 'saturation', 'brightness': 'exposure', 'contrast': 'contrast', 'sharpness': 'sharpen'}
-SEARCH_SPACE = tuple(PROPERTY_PARAM.values())
 
 def measure(x:torch.Tensor, # images (B,3,H,W) in [0,1]
            )->torch.Tensor:
     "The `PROPERTIES` of each image as (B, 5); differentiable."
     return torch.stack([f(x).float() for f in PROPERTIES.values()], 1)
-
-def view_of(image, # a (1,3,H,W) tensor in [0,1], an enhance5k Image, or a path
-            edge:int=128, # long edge of the view
-           )->torch.Tensor:
-    "A small float view (1,3,h,w) of an image (MATLAB bicubic, antialiased)."
-    x = image if isinstance(image, torch.Tensor) else to_tensor(image if isinstance(image, Image) else read_image(image))
-    if x.ndim != 4 or x.shape[:2] != (1, 3): raise InvalidImageError(f"expected an image (1,3,H,W), got shape {tuple(x.shape)}")
-    s = edge / max(x.shape[-2:])
-    return x.float() if s >= 1 else imresize(x.float(), size=(max(1, round(x.shape[-2] * s)), max(1, round(x.shape[-1] * s)))).clamp(0, 1)
-
-# %% ../nbs/08_learn.ipynb #b9ccaca2
-def _box(space)->tuple[torch.Tensor, torch.Tensor]:
-    lo = torch.tensor([PARAM_SPECS[k][0] for k in space]); hi = torch.tensor([PARAM_SPECS[k][1] for k in space]); return lo, hi
-
-def to_params(u:torch.Tensor, # (..., len(space)) coordinates in [-1, 1] (clamped)
-              space=SEARCH_SPACE)->EnhanceParams:
-    "EnhanceParams from search coordinates (tensors: gradients flow; batched when `u` is (B, d))."
-    lo, hi = _box(space); v = lo + (u.clamp(-1, 1) + 1) / 2 * (hi - lo)
-    shape = (-1, 1, 1, 1) if u.ndim == 2 else ()
-    return EnhanceParams(**{k: v[..., i].reshape(shape) for i, k in enumerate(space)})
-
-def to_coords(p:EnhanceParams, space=SEARCH_SPACE)->torch.Tensor:
-    "Search coordinates of `p`."
-    lo, hi = _box(space); v = torch.tensor([float(getattr(p, k)) for k in space]); return (v - lo) / (hi - lo) * 2 - 1
 
 # %% ../nbs/08_learn.ipynb #d2411044
 def reach(views:list)->torch.Tensor:
@@ -214,23 +187,27 @@ class TasteGP:
     def z(self, f:torch.Tensor)->torch.Tensor: return (f.double() - self.mu) / self.sd
 
 # %% ../nbs/08_learn.ipynb #75ae5b01
+def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int):
+    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K: the mode f, W at it, and the choice and tie rows."
+    N = len(K); win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]; Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N)
+    wr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)])
+    def grad_hess(f):
+        r_ = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]); g = r_ / sn2 - Et.T @ (Et @ f) / tie_sd ** 2
+        W = torch.diag(wr / sn2) + Et.T @ Et / tie_sd ** 2
+        if len(Ew):
+            s = sgn * (Ew @ f) / cn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))  # inverse Mills ratio
+            g = g + Ew.T @ (sgn * r) / cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / cn ** 2
+        return g, W
+    I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype)
+    for _ in range(steps if len(Ew) else 1):
+        g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
+    return f, grad_hess(f)[1], Ew, Et, sgn
+
 @patch
 def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, log_ls, log_sf, log_sn, log_sj, log_sp):
     "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters)."
     N = len(X); K = _kernel(X, X, log_ls.exp(), log_sf.exp(), log_sj.exp()) + log_sp.exp() ** 2 * same + 1e-6 * torch.eye(N, dtype=X.dtype); sn2 = log_sn.exp() ** 2
-    win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]; Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N)
-    wr = torch.cat([torch.ones(n, dtype=X.dtype), torch.zeros(N - n, dtype=X.dtype)])
-    def grad_hess(f):
-        r_ = torch.cat([y - f[:n], torch.zeros(N - n, dtype=X.dtype)]); g = r_ / sn2 - Et.T @ (Et @ f) / self.tie_sd ** 2
-        W = torch.diag(wr / sn2) + Et.T @ Et / self.tie_sd ** 2
-        if len(Ew):
-            s = sgn * (Ew @ f) / self.cn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))  # inverse Mills ratio
-            g = g + Ew.T @ (sgn * r) / self.cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / self.cn ** 2
-        return g, W
-    I, f = torch.eye(N, dtype=X.dtype), torch.zeros(N, dtype=X.dtype)
-    for _ in range(self.newton if len(Ew) else 1):
-        g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
-    W = grad_hess(f)[1]
+    f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton); I = torch.eye(N, dtype=X.dtype)
     ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ f) ** 2).sum() / self.tie_sd ** 2
     if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ f) / self.cn).sum()
     return f, K, W, ll - 0.5 * f @ torch.linalg.solve(K, f) - 0.5 * torch.logdet(I + W @ K)
@@ -290,16 +267,8 @@ def sample_gain(self:TasteGP, f:torch.Tensor, f0:torch.Tensor, gen:torch.Generat
 # %% ../nbs/08_learn.ipynb #4e069de6
 def _post(K:torch.Tensor, y, n:int, ia, ib, o, self:TasteGP, sn2:float)->tuple[torch.Tensor, torch.Tensor]:
     "alpha and A of the Laplace posterior for kernel matrix K (hyperparameters fixed)."
-    N = len(K); win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]
-    Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N); I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype)
-    wr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)])
-    for _ in range(self.newton if len(Ew) else 1):
-        g = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]) / sn2 - Et.T @ (Et @ f) / self.tie_sd ** 2; W = torch.diag(wr / sn2) + Et.T @ Et / self.tie_sd ** 2
-        if len(Ew):
-            s = sgn * (Ew @ f) / self.cn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))
-            g = g + Ew.T @ (sgn * r) / self.cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / self.cn ** 2
-        f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
-    return torch.linalg.solve(K, f), W @ torch.linalg.inv(I + K @ W)
+    f, W = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton)[:2]
+    return torch.linalg.solve(K, f), W @ torch.linalg.inv(torch.eye(len(K), dtype=K.dtype) + K @ W)
 
 @patch
 def loo(self:TasteGP)->float:
@@ -559,7 +528,9 @@ def taste_from_store(store, # a FeedbackStore
             if e.get('input_file') is None: raise FeedbackError(f"enhancement {i} has no stored input image to learn from")
             photos.setdefault(str(e['input_file']), len(photos)); enh[i] = e
         return enh[i]
-    for r in rows: get(r['enhancement_id']); r['kind'] == 'choice' and get(r['other_id'])
+    for r in rows:
+        get(r['enhancement_id'])
+        if r['kind'] == 'choice': get(r['other_id'])
     pl = PreferenceLearner(list(photos), **kwargs)
     obs = lambda e: pl._observe(to_coords(EnhanceParams(**{k: v for k, v in (e.get('params') or {}).items() if k in PARAM_SPECS}), pl.space), photos[str(e['input_file'])])[1]
     for r in rows:

@@ -13,9 +13,7 @@ import math
 import numpy as np
 import torch
 from .core import *
-from .io import Image, read_image, to_tensor
-from .ops import imresize
-from .adjust import EnhanceParams, PARAM_SPECS, apply
+from .adjust import EnhanceParams, PARAM_SPECS, apply, SEARCH_SPACE, to_params, to_coords, view_of
 
 # %% ../nbs/07a_raters.ipynb #b2e0b108
 _RGB2XYZ = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
@@ -66,21 +64,11 @@ def look(img, # the image (1,3,h,w) tensor or (h,w,3) array in [0,1]
     return {k: float(v) for k, v in out.items()}
 
 # %% ../nbs/07a_raters.ipynb #bb472b71
-SPACE = ('temperature', 'saturation', 'exposure', 'contrast', 'sharpen') # the parameters a learner searches (`learn.SEARCH_SPACE`)
+SPACE = SEARCH_SPACE # the parameters a learner searches
 
 class RaterError(Enhance5kError):
     "A rater asked for what it does not do (a rating from an A/B-only rater)."
 
-def _coords_params(U:torch.Tensor, space=SPACE)->EnhanceParams:
-    "Batched EnhanceParams (B,1,1,1) from coordinates U (B, d) in [-1, 1]."
-    lo = torch.tensor([PARAM_SPECS[k][0] for k in space]); hi = torch.tensor([PARAM_SPECS[k][1] for k in space])
-    v = lo + (U.clamp(-1, 1) + 1) / 2 * (hi - lo); return EnhanceParams(**{k: v[:, i].reshape(-1, 1, 1, 1) for i, k in enumerate(space)})
-
-def _view(image, edge:int=128)->torch.Tensor:
-    "A float view (1,3,h,w) with long edge at most `edge`."
-    x = image if isinstance(image, torch.Tensor) else to_tensor(image if isinstance(image, Image) else read_image(image))
-    s = edge / max(x.shape[-2:]); x = x.float()
-    return x if s >= 1 else imresize(x, size=(max(1, round(x.shape[-2] * s)), max(1, round(x.shape[-1] * s)))).clamp(0, 1)
 
 # %% ../nbs/07a_raters.ipynb #90461212
 class Rater:
@@ -103,7 +91,7 @@ class Rater:
 
     def bind(self, images:list, seed:int|None=None)->'Rater':
         "Judge variants of `images` from now on (and reseed its noise); returns itself."
-        self.views = [_view(i, self.edge) for i in images]; self.refs = [reference(v) for v in self.views]; self._opt = {}
+        self.views = [view_of(i, self.edge) for i in images]; self.refs = [reference(v) for v in self.views]; self._opt = {}
         if seed is not None: self.rng = np.random.default_rng(seed)
         return self
 
@@ -166,7 +154,7 @@ def _utilities(self:Rater, U:torch.Tensor, index:int, chunk:int=64)->np.ndarray:
     out = []
     with torch.no_grad():
         for s in range(0, len(U), chunk):
-            u = U[s:s + chunk]; y = apply(self.views[index].expand(len(u), -1, -1, -1), _coords_params(u))
+            u = U[s:s + chunk]; y = apply(self.views[index].expand(len(u), -1, -1, -1), to_params(u, SPACE))
             out += [self.utility(y[j:j + 1], index) for j in range(len(u))]
     return np.array(out)
 
@@ -177,12 +165,11 @@ def optimum(self:Rater, index:int, # which photo
     "Its best params within the learner's search space on photo `index` (random search, then two local refinements), and their utility."
     if index in self._opt: return self._opt[index]
     g = torch.Generator().manual_seed(1234 + index); U = torch.rand(n, len(SPACE), generator=g) * 2 - 1
-    lo = torch.tensor([PARAM_SPECS[k][0] for k in SPACE]); hi = torch.tensor([PARAM_SPECS[k][1] for k in SPACE])
-    U = torch.cat([((torch.tensor([PARAM_SPECS[k][2] for k in SPACE]) - lo) / (hi - lo) * 2 - 1)[None], U]); u = self._utilities(U, index)
+    U = torch.cat([to_coords(EnhanceParams(), SPACE)[None], U]); u = self._utilities(U, index)
     for sd in (0.15, 0.05):
         top = U[np.argsort(-u)[:8]]; V = (top.repeat(8, 1) + sd * torch.randn(64, len(SPACE), generator=g)).clamp(-1, 1)
         U, u = torch.cat([U, V]), np.concatenate([u, self._utilities(V, index)])
-    b = int(np.argmax(u)); p = _coords_params(U[b:b + 1]); best = EnhanceParams(**{k: float(getattr(p, k).reshape(-1)[0]) for k in SPACE})
+    b = int(np.argmax(u)); p = to_params(U[b:b + 1], SPACE); best = EnhanceParams(**{k: float(getattr(p, k).reshape(-1)[0]) for k in SPACE})
     self._opt[index] = (best, float(u[b])); return self._opt[index]
 
 # %% ../nbs/07a_raters.ipynb #88981848

@@ -218,7 +218,8 @@ class Tune(W.VBox):
                  user:str|None=None, # whose taste it is
                  **kwargs, # for PreferenceLearner
                 ):
-        from enhance5k.learn import PreferenceLearner, view_of
+        from enhance5k.learn import PreferenceLearner
+        from enhance5k.adjust import view_of
         if mode not in ('rate', 'ab'): raise ConfigError(f"mode must be 'rate' or 'ab', got {mode!r}")
         self.learner, self.view, self.mode, self.store, self.user = PreferenceLearner(images, seed=seed, **kwargs), view, mode, store, user
         self.originals = [view_of(i, view) for i in images]
