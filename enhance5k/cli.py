@@ -216,7 +216,7 @@ def cmd_finetune(args)->int:
     from enhance5k.finetune import LearningLoop
     kw = dict(max_steps=args.max_steps, lr=args.lr, wandb=not args.no_wandb, devices=args.devices, accelerator=args.accelerator,
               strategy='ddp' if args.devices > 1 else 'auto')
-    d = LearningLoop(_store(args), args.base, finetune_kwargs=kw).step(None if args.strategy == 'auto' else args.strategy)
+    d = LearningLoop(_store(args), args.base, finetune_kwargs=kw, user=args.user).step(None if args.strategy == 'auto' else args.strategy)
     if d is None: return 0  # a DDP rank other than 0
     print(f"{d['strategy']}: {d['outcome']}" + (f" ({d['model']} {d['version']})" if d['version'] else '') + f"\n{d['summary']}")
     return 0 if d['outcome'] != 'failed' else 2
@@ -295,6 +295,7 @@ def parser()->argparse.ArgumentParser:
     fb.add_argument('--mode', help='W&B mode for sync (default: WANDB_MODE, else offline)')
     fb.set_defaults(func=cmd_feedback)
     ft = sub.add_parser('finetune', help='one turn of the learning loop: fine-tune a model (or tune params) on the feedback; deploy if it passes the gate')
+    ft.add_argument('--user', help="whose taste: the params strategy learns and keeps it; a fine-tune adds the choices it is sure of (default: everyone's feedback)")
     ft.add_argument('--base', default='fast-x4', help='the model to improve (default: fast-x4, its deployed version if any)')
     ft.add_argument('--max-steps', type=int, default=50, help='fine-tuning steps')
     ft.add_argument('--lr', type=float, default=5e-6, help='learning rate')

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['SHARPNESS_VARIANTS', 'deploy', 'rollback', 'split_pairs', 'input_weights', 'aligned_choice', 'FeedbackSamples',
-           'FeedbackData', 'preference_margin', 'FineTuner', 'benchmark_psnr', 'preference_margins',
+           'FeedbackData', 'taste_pairs', 'preference_margin', 'FineTuner', 'benchmark_psnr', 'preference_margins',
            'preference_accuracy', 'gate', 'finetune', 'simulate_choices', 'photo_crops', 'LearningLoop']
 
 # %% ../nbs/09_finetune.ipynb #d4d989f6
@@ -165,6 +165,29 @@ class FeedbackData(L.LightningDataModule):
         if self.train_set is None: self.train_set = FeedbackSamples(self.train_pairs, h.scale, h.patch, h.degradation, h.steps * h.batch_size, h.seed)
     def train_dataloader(self): return DataLoader(self.train_set, batch_size=self.hparams.batch_size, shuffle=False)
 
+# %% ../nbs/09_finetune.ipynb #cab580c3
+def taste_pairs(pairs:list, # FeedbackPair list: the rated outputs of one input are compared
+                taste, # the person's taste: anything with `p_prefers(image, a_params, b_params)` (a `learn.PreferenceLearner`)
+                min_p:float=0.8, # how sure the taste must be that one output beats the other
+                max_per_input:int=6, # at most this many pairs per input, the surest first
+               )->list[FeedbackPair]:
+    "Choices the taste is sure of between rated outputs of the same input (ids negative: derived, not given)."
+    groups, out = {}, []
+    for p in pairs:
+        if p.kind == 'rating' and p.params is not None: groups.setdefault(str(p.input), []).append(p)
+    for ps in groups.values():
+        cand = []
+        for i, a in enumerate(ps):
+            for b in ps[i + 1:]:
+                if a.output == b.output or a.params == b.params: continue
+                q = taste.p_prefers(a.input, a.params, b.params); win, lose = (b, a) if q >= 0.5 else (a, b)
+                if max(q, 1 - q) >= min_p: cand.append((max(q, 1 - q), win, lose))
+        for q, win, lose in sorted(cand, key=lambda t: -t[0])[:max_per_input]:
+            out.append(FeedbackPair(-(win.feedback_id * 100_003 + lose.feedback_id), 'choice', win.input, win.output, rejected=lose.output,
+                                    params=win.params, rejected_params=lose.params, model=win.model, user=win.user))
+    return out
+
+
 # %% ../nbs/09_finetune.ipynb #be602f31
 def _hp_dist(a:torch.Tensor, b:torch.Tensor)->torch.Tensor:
     "Per-sample mean squared difference of the high-passes of two luma batches."
@@ -299,11 +322,13 @@ def finetune(base:str='fast-x4', # the model to improve (its current deployed ve
              wandb:bool=True, # log to W&B (offline by default)
              seed:int=0, # random seed
              name:str|None=None, # deploy as this model name (default: base's name)
+             taste=None, # the person's taste (`learn.PreferenceLearner`): the choices it is sure of between rated outputs join the preference pairs
             )->dict|None:
     "Fine-tune `base` on feedback, validate, deploy if it passed; returns what happened (None on DDP ranks > 0)."
     from lightning.pytorch.callbacks import ModelCheckpoint
     pairs = (store or FeedbackStore()).pairs() if pairs is None else pairs
     if not pairs: raise FeedbackError("no feedback pairs to fine-tune on: rate or compare some enhancements first")
+    derived = taste_pairs(pairs, taste) if taste is not None else []; pairs = pairs + derived
     wf = find_weights(base); base_sha = sha256_file(wf); card = read_card(wf)
     name = name or card.get('name', base.split('@')[0])
     cfg = dict(max_steps=max_steps, lr=lr, batch_size=batch_size, patch=patch, reg=reg, pref_weight=pref_weight, holdout=holdout, seed=seed, devices=devices)
@@ -326,7 +351,7 @@ def finetune(base:str='fast-x4', # the model to improve (its current deployed ve
     ref = None if shipped is None or sha256_file(shipped) == base_sha else load_model(str(shipped), device='cpu', cache=False)
     g = gate(tuned, base_model, data.heldout, max_drop, reference=ref)
     out = dict(run=run, base=f"{name}@{card.get('version', 'shipped')}", base_sha256=base_sha, steps=trainer.global_step, resumed_from=resumed,
-               seconds=round(secs, 1), train_pairs=len(data.train_pairs), heldout_pairs=len(data.heldout), settings=cfg, gate=g, deployed=None)
+               seconds=round(secs, 1), train_pairs=len(data.train_pairs), heldout_pairs=len(data.heldout), taste_pairs=len(derived), settings=cfg, gate=g, deployed=None)
     if g['passed'] and deploy_if_passed:
         out['deployed'] = deploy(tuned, name, {'base': out['base'], 'base_sha256': base_sha, 'training': {
             'kind': 'fine-tune on feedback', 'feedback_ids': sorted(p.feedback_id for p in pairs), 'heldout_ids': sorted(p.feedback_id for p in data.heldout),
@@ -434,11 +459,12 @@ def step(self:LearningLoop, strategy:str|None=None, # force 'finetune' or 'param
     if s == 'wait':
         return rec('waiting', f"{a['new']} new pieces of feedback ({a['choices']} A/B choices, {a['ratings']} ratings in all): not enough to act on yet")
     if s == 'finetune':
-        try: r = finetune(self.model, st, **self.finetune_kwargs)
+        from enhance5k.learn import load_taste
+        try: r = finetune(self.model, st, **({'taste': load_taste(st, self.user)} | self.finetune_kwargs))  # the kept taste's sure choices join the person's
         except Enhance5kError as e: return rec('failed', f"fine-tune failed: {e}")
         if r is None: return None
         g = r['gate']; acc = g['preference_accuracy']; dr = g.get('psnr', {}).get('drop', {})
-        figs = f"Y-PSNR drop {', '.join(f'{k} {v:+.3f} dB' for k, v in dr.items())}; moved toward the preferred on {acc['moved_toward'] or 0:.0%} of {acc['choices']} held-out choices"
+        figs = f"Y-PSNR drop {', '.join(f'{k} {v:+.3f} dB' for k, v in dr.items())}; moved toward the preferred on {acc['moved_toward'] or 0:.0%} of {acc['choices']} held-out choices ({r['taste_pairs']} choices derived from the taste)"
         if r['deployed']: return rec('deployed', f"fine-tuned {r['base']} -> {r['deployed']}: {figs}", r['deployed'], result=r)
         return rec('rejected', f"fine-tune not deployed: {'; '.join(g['reasons'])}" if not g['passed'] else 'fine-tune passed the gate; not deployed (deploy off)', result=r)
     from enhance5k.learn import taste_from_store, save_taste

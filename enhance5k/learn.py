@@ -457,6 +457,19 @@ def best(self:PreferenceLearner, image=None, # a photo; None: the learner's phot
     "The parameters it would use now on `image` (the defaults until it is sure)."
     return self.recommend(image)['params']
 
+# %% ../nbs/08_learn.ipynb #a6bc9aec
+@patch
+def p_prefers(self:PreferenceLearner, image, # the photo both variants are of (tensor, Image or path)
+              a, b, # two variants' parameters (EnhanceParams or dicts)
+             )->float:
+    "P(the person prefers `b` to `a` on `image`), from the taste's posterior: how a fine-tune turns ratings into choices."
+    v = view_of(image, self.cand_edge); ps = [x if isinstance(x, EnhanceParams) else EnhanceParams(**{k: w for k, w in x.items() if k in PARAM_SPECS}) for x in (a, b)]
+    with torch.no_grad():
+        u = torch.stack([to_coords(p, self.space) for p in ps]); f = describe(u, apply(v.expand(2, -1, -1, -1), to_params(u, self.space)).clamp(0, 1), look_of(v)[0])
+        m, s = self.model.gain(f[1:], f[0])
+    return float(torch.distributions.Normal(0., 1.).cdf(m[0] / s[0].clamp_min(1e-9)))
+
+
 # %% ../nbs/08_learn.ipynb #da3c71b3
 @patch
 def state(self:PreferenceLearner)->dict:

@@ -57,3 +57,22 @@ def test_taste_survives_a_restart(tmp_path):
             f"t = load_taste(FeedbackStore({str(db)!r}), 'ana'); print(json.dumps(t.best({str(photos[0])!r}).to_dict()))")
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out.strip().splitlines()[-1]) == pl.best(photos[0]).to_dict()
+
+def test_finetune_draws_choices_from_the_taste(tmp_path):
+    "Ratings only (no A/B choice): the kept taste orders rated outputs of the same photo into choices for the fine-tune's preference term."
+    from enhance5k.io import Image, write_image
+    from enhance5k.feedback import FeedbackStore
+    rng = np.random.default_rng(0); db = tmp_path / 'fb.db'; st = FeedbackStore(db); env = dict(os.environ, ENHANCE5K_HOME=str(tmp_path / 'home'), WANDB_MODE='offline')
+    for i in range(3):
+        y, x = np.mgrid[:112, :112] / 112; base = 0.5 + 0.3 * np.sin(2 * np.pi * (3 + i) * x) * np.cos(2 * np.pi * (2 + i) * y)
+        img = np.clip(np.stack([base, base * 0.9, 1 - base], -1) + rng.normal(0, 0.03, (112, 112, 3)), 0, 1); f = tmp_path / f'in{i}.png'
+        write_image(Image((img * 255).round().astype(np.uint8)), f)
+        for s in (0.0, 0.3, 0.6, 0.9):  # a person who likes sharpening, and says so by rating
+            st.rate(st.enhance(f, user='ana', target='x2', model='bicubic', params={'sharpen': s})[0], 1 + round(s * 4.4), user='ana')
+    run = lambda *a: subprocess.run(CLI + ['finetune', '--user', 'ana', '--db', str(db), *a], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    r = run('--strategy', 'params'); assert r.returncode == 0, r.stderr[-2000:]
+    assert FeedbackStore(db).taste_state('ana') is not None  # the taste is kept
+    r = run('--strategy', 'finetune', '--max-steps', '2', '--no-wandb'); assert r.returncode == 0, r.stderr[-2000:]
+    d = FeedbackStore(db).decisions()[-1]; res = d['details']['result']
+    assert d['strategy'] == 'finetune' and res['taste_pairs'] >= 3, (d['summary'], res.get('taste_pairs'))
+    assert res['train_pairs'] + res['heldout_pairs'] == 12 + res['taste_pairs']  # the derived choices were trained on or held out for the gate
