@@ -149,20 +149,45 @@ def png16_decode(data:bytes)->np.ndarray:
     return out.view('>u2').reshape(h, w, c).astype(np.uint16)
 
 # %% ../nbs/01_io.ipynb #f9c2bdc3
-def _deflate_parallel(raw:memoryview, # the bytes to compress
-                      level:int=1, # zlib level
-                      parts:int=1, # pieces compressed at once, in threads (zlib lets go of the GIL)
-                     )->bytes:
-    "One zlib stream made of `parts` raw-deflate pieces, each ended by a sync flush (as pigz does), with the adler32 of the whole."
-    n = len(raw); cuts = [n * i // parts for i in range(parts + 1)]
-    def piece(i):
-        c = zlib.compressobj(level, zlib.DEFLATED, -15)
-        return c.compress(raw[cuts[i]:cuts[i + 1]]) + c.flush(zlib.Z_FINISH if i == parts - 1 else zlib.Z_SYNC_FLUSH)
-    if parts == 1: chunks = [piece(0)]
+def _adler32_combine(a1:int, a2:int, len2:int)->int:
+    "The adler32 of two byte strings joined, from each one's (zlib's adler32_combine)."
+    B = 65521; rem = len2 % B; s1 = a1 & 0xffff; s2 = rem * s1 % B
+    s1 += (a2 & 0xffff) + B - 1; s2 += ((a1 >> 16) & 0xffff) + ((a2 >> 16) & 0xffff) + B - rem
+    s1 = s1 - B if s1 >= B else s1; s1 = s1 - B if s1 >= B else s1
+    s2 = s2 - 2 * B if s2 >= 2 * B else s2; s2 = s2 - B if s2 >= B else s2
+    return s1 | (s2 << 16)
+
+def _idat_pieces(x:np.ndarray, # (H, row bytes) uint8: the image's rows as bytes
+                 level:int=1, # zlib level
+                 threads:int=1, # bands compressed at once (zlib lets go of the GIL)
+                 band_bytes:int=4 << 20, # raw bytes per band: only `threads` filtered bands exist at a time
+                )->list:
+    "The zlib stream of the Up-filtered rows, as pieces: each band of rows filtered and raw-deflated on its own and ended by a sync flush (as pigz does); no whole filtered copy."
+    h, rb = x.shape; step = max(1, band_bytes // (rb + 1)); starts = list(range(0, h, step))
+    def band(r0):
+        r1 = min(h, r0 + step); rows = np.empty((r1 - r0, rb + 1), np.uint8); rows[:, 0] = 2
+        if r0 == 0: rows[0, 0] = 0; rows[0, 1:] = x[0]; np.subtract(x[1:r1], x[:r1 - 1], out=rows[1:, 1:])  # Up, wrapping uint8 arithmetic
+        else: np.subtract(x[r0:r1], x[r0 - 1:r1 - 1], out=rows[:, 1:])
+        c = zlib.compressobj(level, zlib.DEFLATED, -15); raw = memoryview(rows).cast('B')
+        return c.compress(raw) + c.flush(zlib.Z_FINISH if r1 == h else zlib.Z_SYNC_FLUSH), zlib.adler32(raw), len(raw)
+    if threads <= 1 or len(starts) == 1: done = map(band, starts)
     else:
         from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(parts) as ex: chunks = list(ex.map(piece, range(parts)))
-    return b'\x78\x01' + b''.join(chunks) + struct.pack('>I', zlib.adler32(raw) & 0xffffffff)
+        ex = ThreadPoolExecutor(threads); done = ex.map(band, starts); ex.shutdown(wait=False)
+    out, adler = [b'\x78\x01'], 1
+    for z, a, n in done: out.append(z); adler = _adler32_combine(adler, a, n)
+    return out + [struct.pack('>I', adler)]
+
+def _png_pieces(a:np.ndarray, icc:bytes|None=None, exif:bytes|None=None, level:int=1, threads:int|None=None)->list:
+    "The PNG file as a list of byte strings (see `png_encode`): written one after another, the compressed image is never joined into one more copy."
+    h, w, c = a.shape; bits = 16 if a.dtype == np.uint16 else 8
+    x = np.ascontiguousarray(a.astype('>u2') if bits == 16 else a).view(np.uint8).reshape(h, -1)
+    out = [b'\x89PNG\r\n\x1a\n', _chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, bits, {1: 0, 2: 4, 3: 2, 4: 6}[c], 0, 0, 0))]
+    if icc: out.append(_chunk(b'iCCP', b'ICC Profile\x00\x00' + zlib.compress(icc)))
+    if exif: out.append(_chunk(b'eXIf', exif[6:] if exif.startswith(b'Exif\x00\x00') else exif))
+    z = _idat_pieces(x, level, max(1, threads or os.cpu_count() or 1)); crc = zlib.crc32(b'IDAT')
+    for p in z: crc = zlib.crc32(p, crc)
+    return out + [struct.pack('>I', sum(map(len, z))) + b'IDAT', *z, struct.pack('>I', crc & 0xffffffff), _chunk(b'IEND', b'')]
 
 def png_encode(a:np.ndarray, # (H,W,C) uint8 or uint16, C = 1..4
                icc:bytes|None=None, # ICC profile to embed (iCCP)
@@ -170,21 +195,13 @@ def png_encode(a:np.ndarray, # (H,W,C) uint8 or uint16, C = 1..4
                level:int=1, # zlib level: 1 is fast, 9 is small
                threads:int|None=None, # compress in this many threads (None: every core)
               )->bytes:
-    "Encode an 8- or 16-bit array as PNG: rows Up-filtered in numpy, deflated in parallel pieces."
-    h, w, c = a.shape; bits = 16 if a.dtype == np.uint16 else 8
-    x = np.ascontiguousarray(a.astype('>u2') if bits == 16 else a).view(np.uint8).reshape(h, -1)
-    rows = np.empty((h, 1 + x.shape[1]), np.uint8); rows[:, 0] = 2; rows[0, 0] = 0  # Up, as bytes (wrapping uint8 arithmetic)
-    rows[0, 1:] = x[0]; np.subtract(x[1:], x[:-1], out=rows[1:, 1:])
-    parts = max(1, min(threads or os.cpu_count() or 1, rows.nbytes >> 22))  # pieces of 4 MB at least
-    out = [b'\x89PNG\r\n\x1a\n', _chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, bits, {1: 0, 2: 4, 3: 2, 4: 6}[c], 0, 0, 0))]
-    if icc: out.append(_chunk(b'iCCP', b'ICC Profile\x00\x00' + zlib.compress(icc)))
-    if exif: out.append(_chunk(b'eXIf', exif[6:] if exif.startswith(b'Exif\x00\x00') else exif))
-    out += [_chunk(b'IDAT', _deflate_parallel(memoryview(rows).cast('B'), level, parts)), _chunk(b'IEND', b'')]
-    return b''.join(out)
+    "Encode an 8- or 16-bit array as PNG: rows Up-filtered in numpy band by band, deflated in parallel bands."
+    return b''.join(_png_pieces(a, icc, exif, level, threads))
 
 def png16_encode(a:np.ndarray, icc:bytes|None=None, exif:bytes|None=None, level:int=1)->bytes:
     "Encode a uint16 array as a 16-bit PNG (see `png_encode`)."
     return png_encode(a.astype(np.uint16), icc, exif, level)
+
 
 # %% ../nbs/01_io.ipynb #570cd72b
 def _png_need(ihdr:tuple)->int:
@@ -450,32 +467,36 @@ def encode_image(img:Image, # the image to encode
                  convert:bool=False, # flatten alpha / round 16 bits to 8 when the format needs it (else refuse)
                 )->bytes:
     "Encode `img` to bytes, with its ICC profile and EXIF (orientation 1, dimensions updated)."
+    return b''.join(_encode_pieces(img, format, quality, compress_level, convert))
+
+def _encode_pieces(img:Image, format:str='PNG', quality:int=95, compress_level:int=1, convert:bool=False)->list:
+    "`encode_image` as a list of byte strings (a PNG's compressed bands are not joined: one copy fewer in memory)."
     if lost := fits_format(img, format):
         if not convert: raise format_error(format, lost)
         img = convert_for(img, format)
     icc, exif = img.meta.icc, exif_for(img.meta.exif, img.size)
-    if format == 'PNG': return png_encode(img.rgb if img.alpha is None else np.dstack([img.rgb, img.alpha]), icc, exif, compress_level)
+    if format == 'PNG': return _png_pieces(img.rgb if img.alpha is None else np.dstack([img.rgb, img.alpha]), icc, exif, compress_level)
     if img.bits == 16:  # TIFF
         a = img.rgb if img.alpha is None else np.dstack([img.rgb, img.alpha])
         import tifffile
         b = _io.BytesIO(); extra = [(34675, 'B', len(icc), icc, True)] if icc else []
         tifffile.imwrite(b, a, photometric='rgb', compression='zlib', extratags=extra,
                          extrasamples=['unassalpha'] if img.alpha is not None else None)
-        return b.getvalue()
+        return [b.getvalue()]
     im = img.to_pil()
     kw = {'JPEG': dict(quality=quality), 'WEBP': dict(quality=quality),
           'TIFF': dict(compression='tiff_deflate'), 'BMP': {}}[format]
     if format != 'BMP':
         if icc: kw['icc_profile'] = icc
         if exif: kw['exif'] = exif
-    b = _io.BytesIO(); im.save(b, format, **kw); return b.getvalue()
+    b = _io.BytesIO(); im.save(b, format, **kw); return [b.getvalue()]
 
 # %% ../nbs/01_io.ipynb #fe776b3b
 def _umask()->int:
     "The process's umask (read by setting and restoring it)."
     u = os.umask(0o022); os.umask(u); return u
 
-def atomic_write(data:bytes, # what to write
+def atomic_write(data:bytes|list, # what to write: bytes, or a list of byte strings written one after another
                  path:str|Path, # where
                  overwrite:bool=False, # replace an existing file?
                 )->Path:
@@ -487,7 +508,9 @@ def atomic_write(data:bytes, # what to write
     except OSError as e: raise OutputError(f"cannot write in {path.parent}: {e.strerror}") from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, 'wb') as f: f.write(data); f.flush(); os.fsync(f.fileno())
+        with os.fdopen(fd, 'wb') as f:
+            for piece in (data if isinstance(data, (list, tuple)) else [data]): f.write(piece)
+            f.flush(); os.fsync(f.fileno())
         if overwrite: os.replace(tmp, path)
         else: os.link(tmp, path); os.unlink(tmp)
     except BaseException as e:
@@ -528,7 +551,7 @@ def write_image(img, # an `Image` (or a Pillow image)
     if isinstance(img, PILImage.Image): img = from_pil(img)
     if not isinstance(img, Image): raise InvalidImageError(f"expected an enhance5k Image or a Pillow image, got {type(img).__name__}")
     fmt = format_for(path, format)
-    return atomic_write(encode_image(img, fmt, quality, compress_level, convert), path, overwrite)
+    return atomic_write(_encode_pieces(img, fmt, quality, compress_level, convert), path, overwrite)
 
 def from_pil(im:PILImage.Image)->Image:
     "An `Image` from a Pillow image (mode converted as `read_image` would)."

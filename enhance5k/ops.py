@@ -26,8 +26,9 @@ def check_image(x, # the tensor to check
     if x.ndim != 4: raise InvalidImageError(f"{name} must have shape (B,C,H,W), got {tuple(x.shape)}")
     if channels is not None and x.shape[1] != channels: raise InvalidImageError(f"{name} must have {channels} channels, got shape {tuple(x.shape)}")
     if not x.is_floating_point(): raise InvalidImageError(f"{name} must be a float tensor in [0,1], got {x.dtype}")
-    if unit_range and x.numel() and (x.min() < -1e-6 or x.max() > 1 + 1e-6):
-        raise InvalidImageError(f"{name} must hold values in [0,1], got [{x.min().item():.3g}, {x.max().item():.3g}]")
+    if unit_range and x.numel():
+        lo, hi = torch.aminmax(x.detach())  # one pass, not two
+        if lo < -1e-6 or hi > 1 + 1e-6: raise InvalidImageError(f"{name} must hold values in [0,1], got [{lo.item():.3g}, {hi.item():.3g}]")
     return x
 
 # %% ../nbs/02_ops.ipynb #fd95c76a
