@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['IMAGE_SUFFIXES', 'expand_inputs', 'output_path', 'output_paths', 'scan', 'cmd_enhance', 'cmd_stats', 'cmd_feedback',
-           'cmd_metrics', 'cmd_train', 'cmd_models', 'cmd_finetune', 'cmd_bench', 'parser', 'main']
+           'cmd_metrics', 'cmd_train', 'cmd_models', 'cmd_finetune', 'cmd_bench', 'cmd_app', 'parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #6b3df2fc
 import argparse, sys, time
@@ -229,6 +229,12 @@ def cmd_bench(args)->int:
     mod = runpy.run_path(str(script))
     return mod['main'](args.rest) or 0
 
+def cmd_app(args)->int:
+    "The web app: `python -m enhance5k.app` with the same options, in this process's place (the app module comes after this one)."
+    import os
+    os.execv(sys.executable, [sys.executable, '-m', 'enhance5k.app', *args.rest])
+
+
 # %% ../nbs/11_cli.ipynb #50363cd5
 def parser()->argparse.ArgumentParser:
     "The argument parser of the `enhance5k` command."
@@ -305,6 +311,9 @@ def parser()->argparse.ArgumentParser:
     ft.add_argument('--no-wandb', action='store_true', help='log to CSV instead of W&B')
     ft.add_argument('--db', help='feedback database (default: ENHANCE5K_HOME/feedback/feedback.db)')
     ft.set_defaults(func=cmd_finetune)
+    ap = sub.add_parser('app', help='the web app (Streamlit): enhance5k app [--host H] [--port P] [--workers N] [--folder DIR] [--add-user NAME] [--cleanup-days N]', add_help=False)
+    ap.add_argument('rest', nargs=argparse.REMAINDER, help='options of the app (enhance5k app --help)')
+    ap.set_defaults(func=cmd_app)
     b = sub.add_parser('bench', help='benchmark against bicubic and the OpenCV peers (bench/sr_bench.py)', add_help=False)
     b.add_argument('rest', nargs=argparse.REMAINDER, help='options of bench/sr_bench.py (--quick, --json PATH, --update-cards)')
     b.set_defaults(func=cmd_bench)
@@ -314,8 +323,8 @@ def parser()->argparse.ArgumentParser:
 def main(argv:list[str]|None=None)->int:
     "Run the `enhance5k` command; returns the exit status."
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ['bench']:  # the script parses its own options (and --help)
-        argv = ['bench', '--', *argv[1:]]
+    if argv[:1] in (['bench'], ['app']):  # the script or the app parses its own options (and --help)
+        argv = [argv[0], '--', *argv[1:]]
     args = parser().parse_args(argv)
     if getattr(args, 'rest', None) and args.rest[:1] == ['--']: args.rest = args.rest[1:]
     try:

@@ -1,0 +1,87 @@
+"""The web app (`enhance5k.app`) driven headless by Streamlit's AppTest: upload -> plan -> enhance -> rate, hostile uploads, per-user isolation, passwords, the shared queue."""
+import io, os
+from pathlib import Path
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = "from enhance5k.app import main\nmain()\n"
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv('ENHANCE5K_HOME', str(tmp_path / 'home')); monkeypatch.setenv('ENHANCE5K_APP_WORKERS', '0')  # jobs run in the page: deterministic
+    monkeypatch.setenv('WANDB_MODE', 'offline'); monkeypatch.delenv('ENHANCE5K_APP_FOLDER', raising=False)
+    return tmp_path
+
+def photo(seed=0, w=48, h=32)->bytes:
+    from enhance5k.io import Image, encode_image
+    a = np.random.default_rng(seed).integers(40, 220, (h, w, 3), dtype=np.uint8); return encode_image(Image(a))
+
+def start(auth='local', token=None):
+    os.environ['ENHANCE5K_APP_AUTH'] = auth
+    at = AppTest.from_string(APP, default_timeout=120)
+    if token: at.query_params['s'] = token
+    return at.run()
+
+def texts(at): return '\n'.join([t.value for t in at.text] + [c.value for c in at.caption])
+def errors(at): return [e.value for e in at.error]
+
+def enhance_one(at, name='p.png', data=None):
+    at.file_uploader[0].set_value((name, data or photo(), 'image/png')).run()
+    at.selectbox(key='target').set_value('x2'); at.selectbox(key='model').set_value('bicubic'); at.radio(key='mode').set_value('none'); at.run()
+    return next(b for b in at.button if b.label == 'Enhance').click().run()
+
+def test_upload_plan_enhance_rate_is_stored(home):
+    from enhance5k.feedback import FeedbackStore
+    at = start(); assert not at.exception, at.exception
+    assert 'No password' in texts(at)
+    at = enhance_one(at); assert not at.exception and not errors(at), (at.exception, errors(at))
+    assert '48x32 -> 96x64' in texts(at)  # the plan, shown before it runs
+    assert any('queued as job' in s.value for s in at.success) and 'done' in texts(at)
+    at.sidebar.radio[0].set_value('Compare & rate').run(); assert not at.exception, at.exception
+    at.radio(key='rating').set_value(4); at.text_input(key='comment').input('crisp'); at.run()
+    next(b for b in at.button if b.label == 'Save rating').click().run()
+    assert any('Saved: 4 of 5' in s.value for s in at.success), [s.value for s in at.success]
+    r = [x for x in FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').ratings() if x['kind'] == 'rating']
+    assert [(x['rating'], x['comment'], x['user']) for x in r] == [(4, 'crisp', 'local')]
+    at.slider(key='wipe').set_value(30).run(); assert not at.exception
+    at.sidebar.radio[0].set_value('History').run(); assert not at.exception, at.exception
+    assert '#1 ' in texts(at) and 'ratings: 4' in texts(at)
+    at.sidebar.radio[0].set_value('Status').run(); assert not at.exception, at.exception
+
+def test_hostile_upload_gets_a_message_and_the_app_keeps_running(home):
+    at = start()
+    at.file_uploader[0].set_value([('evil.png', b'<script>alert(1)</script>' * 10, 'image/png'), ('ok.png', photo(), 'image/png')]).run()
+    assert not at.exception, at.exception
+    e = errors(at); assert len(e) == 1 and 'evil.png' in e[0], e
+    assert '<script>' not in ''.join(m.value for m in at.markdown)  # never rendered as markup
+    assert not next(b for b in at.button if b.label == 'Enhance').disabled  # the good one can still go
+
+def test_two_users_cannot_see_each_others_results(home):
+    from enhance5k.app import AppDB, mine, AccessError
+    from enhance5k.feedback import FeedbackStore
+    db = AppDB(); db.add_user('ana', 'ana-password'); db.add_user('ben', 'ben-password')
+    at = start('password', db.login('ana', 'ana-password')); at = enhance_one(at, 'ana-photo.png'); assert 'done' in texts(at), texts(at)
+    store = FeedbackStore(); eid = store.enhancements()[-1]['id']
+    bt = start('password', db.login('ben', 'ben-password'))
+    bt.sidebar.radio[0].set_value('History').run(); assert 'ana-photo' not in texts(bt) and any('Nothing enhanced' in i.value for i in bt.info)
+    bt.sidebar.radio[0].set_value('Compare & rate').run(); assert not bt.exception and any('Nothing enhanced' in i.value for i in bt.info)
+    with pytest.raises(AccessError): mine(store, 'ben', eid)  # ben asking for ana's id directly
+    assert mine(store, 'ana', eid)['id'] == eid
+
+def test_wrong_password_is_refused(home):
+    from enhance5k.app import AppDB
+    AppDB().add_user('ana', 'ana-password')
+    at = start('password'); assert not at.sidebar.radio  # no pages before logging in
+    at.text_input[0].input('ana'); at.text_input[1].input('not-her-password'); at.button[0].click().run()
+    assert any('wrong user name or password' in e for e in errors(at)) and not at.sidebar.radio
+    at = start('password', token='made-up-token'); assert not at.sidebar.radio
+
+def test_the_queue_orders_jobs_from_two_sessions(home):
+    from enhance5k.app import AppDB, JobQueue
+    from enhance5k.feedback import FeedbackStore
+    db = AppDB(); q = JobQueue(db, FeedbackStore(), workers=0); s = {'target': 'x2', 'model': 'bicubic', 'params': None}
+    a = [q.submit('ana', f'a{i}.png', photo(i), s, session='sa') for i in range(3)]; b = q.submit('ben', 'b.png', photo(9), s, session='sb')
+    assert q.order() == [a[0], b, a[1], a[2]] and q.position(b) == 2
+    ran = [q.run_next()['id'] for _ in range(4)]; assert ran == [a[0], b, a[1], a[2]]
+    assert all(q.job(i)['state'] == 'done' for i in ran)
