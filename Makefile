@@ -12,7 +12,7 @@ TARGET ?= 5k
 MODEL ?= fast-x4
 OUT ?= out
 
-.PHONY: run test setup sync-check nbtest pytest clean latest
+.PHONY: run test setup sync-check nbtest pytest clean latest chromium
 
 $(VENV)/.installed: settings.ini setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ setup: $(VENV)/.installed
 ## the main job: a shared photo to 5K
 run: setup
 	$(BIN)/enhance5k enhance "$(PHOTO)" -o $(OUT) --target $(TARGET) --model $(MODEL) --overwrite
+
+## Debian's Chromium for the real-browser tests (root: apt-get); they skip without it
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && echo "chromium installed: $$(command -v chromium)"; \
+	else echo "installing Chromium needs root: sudo make chromium (apt-get install -y chromium)"; exit 1; fi
 
 ## all the tests: notebooks and package in sync, notebook tests, pytest
 test: setup sync-check nbtest pytest
