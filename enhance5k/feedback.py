@@ -254,7 +254,8 @@ def enhance(self:FeedbackStore, input, # anything `enhance5k.enhance` takes
         self.add_failure(input if isinstance(input, (str, Path, bytes, Image)) else None, e, kwargs.get('model', E.DEFAULT_MODEL),
                          kwargs.get('target', '5k'), kwargs.get('params'), time.perf_counter() - t0, session, user)
         raise
-    return self.add_enhancement(r, before=input if isinstance(input, Image) else None, output_path=output, session=session, user=user), r
+    given = input if isinstance(input, (Image, str, Path, bytes, bytearray)) else None  # what was given, not `r.source`: a cached result names the file it was first made from
+    return self.add_enhancement(r, before=given, output_path=output, session=session, user=user), r
 
 # %% ../nbs/07_feedback.ipynb #d0f949ad
 _JSON = ('params', 'report', 'timings')

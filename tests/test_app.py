@@ -45,6 +45,7 @@ def test_upload_plan_enhance_rate_is_stored(home):
     r = [x for x in FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').ratings() if x['kind'] == 'rating']
     assert [(x['rating'], x['comment'], x['user']) for x in r] == [(4, 'crisp', 'local')]
     at.slider(key='wipe').set_value(30).run(); assert not at.exception
+    n = len(at.get('image')); at.toggle(key='zoom_on').set_value(True).run(); assert not at.exception and not errors(at) and len(at.get('image')) == n + 2, (n, len(at.get('image')))  # the two 1:1 crops
     at.sidebar.radio[0].set_value('History').run(); assert not at.exception, at.exception
     assert '#1 ' in texts(at) and 'ratings: 4' in texts(at)
     at.sidebar.radio[0].set_value('Status').run(); assert not at.exception, at.exception
@@ -85,3 +86,13 @@ def test_the_queue_orders_jobs_from_two_sessions(home):
     assert q.order() == [a[0], b, a[1], a[2]] and q.position(b) == 2
     ran = [q.run_next()['id'] for _ in range(4)]; assert ran == [a[0], b, a[1], a[2]]
     assert all(q.job(i)['state'] == 'done' for i in ran)
+
+def test_the_same_photo_from_two_users_keeps_each_input(home):
+    "The result cache serves the second upload; the store must still keep that job's own input (the first upload is gone by then)."
+    from enhance5k.app import AppDB, JobQueue
+    from enhance5k.feedback import FeedbackStore
+    q = JobQueue(AppDB(), FeedbackStore(), workers=0); s = {'target': 'x2', 'model': 'bicubic', 'params': None}; data = photo(3)
+    ids = [q.submit(u, 'same.png', data, s) for u in ('ana', 'ben')]
+    while q.run_next(): pass
+    for i in ids:
+        e = FeedbackStore().get(q.job(i)['enhancement_id']); assert e['input_file'] is not None and Path(e['input_file']).exists(), e
