@@ -49,6 +49,10 @@ def test_upload_plan_enhance_rate_is_stored(home):
     at.sidebar.radio[0].set_value('History').run(); assert not at.exception, at.exception
     assert '#1 ' in texts(at) and 'ratings: 4' in texts(at)
     at.sidebar.radio[0].set_value('Status').run(); assert not at.exception, at.exception
+    at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception
+    next(b for b in at.button if b.label == 'A').click().run(); assert not at.exception, at.exception
+    st = FeedbackStore(home / 'home' / 'feedback' / 'feedback.db'); assert st.taste_state('local') is not None  # the round is kept as the user's taste
+    assert 'Round 2' in texts(at)
 
 def test_hostile_upload_gets_a_message_and_the_app_keeps_running(home):
     at = start()
@@ -96,3 +100,19 @@ def test_the_same_photo_from_two_users_keeps_each_input(home):
     while q.run_next(): pass
     for i in ids:
         e = FeedbackStore().get(q.job(i)['enhancement_id']); assert e['input_file'] is not None and Path(e['input_file']).exists(), e
+
+def test_a_restart_runs_queued_jobs_without_a_visitor(home, tmp_path):
+    "Jobs queued when the server stopped (or while it was down) run once it starts again, before anyone opens a page."
+    import signal, socket, subprocess, sys, time
+    from enhance5k.app import AppDB, JobQueue
+    from enhance5k.feedback import FeedbackStore
+    q = JobQueue(AppDB(), FeedbackStore(), workers=0); s = {'target': 'x2', 'model': 'bicubic', 'params': None}
+    ids = [q.submit('local', f'p{i}.png', photo(i), s) for i in range(2)]; q._claim()  # one was running when it stopped
+    with socket.socket() as so: so.bind(('127.0.0.1', 0)); port = so.getsockname()[1]
+    env = dict(os.environ, ENHANCE5K_APP_WORKERS='1')
+    p = subprocess.Popen([str(Path(sys.executable).parent / 'enhance5k'), 'app', '--port', str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        t = time.time()
+        while time.time() - t < 120 and any(q.job(i)['state'] != 'done' for i in ids): time.sleep(0.5)
+        assert [q.job(i)['state'] for i in ids] == ['done', 'done'], [q.job(i) for i in ids]
+    finally: os.killpg(p.pid, signal.SIGTERM); p.wait(30)
