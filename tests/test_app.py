@@ -48,6 +48,7 @@ def test_upload_plan_enhance_rate_is_stored(home):
     n = len(at.get('image')); at.toggle(key='zoom_on').set_value(True).run(); assert not at.exception and not errors(at) and len(at.get('image')) == n + 2, (n, len(at.get('image')))  # the two 1:1 crops
     at.sidebar.radio[0].set_value('History').run(); assert not at.exception, at.exception
     assert '#1 ' in texts(at) and 'ratings: 4' in texts(at)
+    at.toggle(key='plot_1').set_value(True).run(); assert not at.exception, at.exception  # the report's plot
     at.sidebar.radio[0].set_value('Status').run(); assert not at.exception, at.exception
     at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception
     next(b for b in at.button if b.label == 'A').click().run(); assert not at.exception, at.exception
