@@ -60,6 +60,7 @@ async def _session(page, url, user, photo, rating, log, errs, t0):
     await page.locator('input[type=file]').set_input_files(str(photo))
     await expect(page.get_by_text('4032x3024 -> 5120x3840')).to_be_visible(timeout=300_000)
     await page.get_by_role('button', name='Enhance', exact=True).click(); t_submit = time.time()
+    await expect(page.get_by_text('queued as job', exact=False)).to_be_visible(timeout=300_000)
     await expect(page.get_by_text('preview', exact=False).first).to_be_visible(timeout=1_200_000); t_preview = time.time()
     await expect(page.get_by_text('Result ready')).to_be_visible(timeout=1_200_000); t_done = time.time()
     await page.get_by_text('Compare & rate', exact=True).click(); await expect(page.get_by_role('tab', name='Wipe')).to_be_visible(timeout=120_000)
@@ -101,13 +102,13 @@ def main(argv=None):
     from photo_bench import make_photo, machine
     work = Path(tempfile.mkdtemp(prefix='app_load-')); home = work / 'home'; photo = make_photo(12, work); photos = variants(photo, a.sessions + 5, work)
     env = dict(os.environ, ENHANCE5K_HOME=str(home), WANDB_MODE='offline'); users = [f'user{i}' for i in range(a.sessions)]
-    for u in users: subprocess.run([CLI, 'app', '--add-user', u], env=dict(env, ENHANCE5K_APP_PASSWORD=f'{u}-password'), check=True, capture_output=True)
+    for u in users + ['solo']: subprocess.run([CLI, 'app', '--add-user', u], env=dict(env, ENHANCE5K_APP_PASSWORD=f'{u}-password'), check=True, capture_output=True)
     t = time.perf_counter(); subprocess.run([CLI, 'enhance', str(photos[-1]), '-o', str(work / 'cli'), '--target', '5k', '--overwrite'], env=env, check=True, capture_output=True)
     cli_s = round(time.perf_counter() - t, 2); print('CLI 12 MP -> 5K', cli_s, 's', flush=True)
     port = free_port(); log = work / 'server.log'; srv = start_server(env, port, log)
     from enhance5k.app import AppDB, JobQueue
     db = AppDB(home / 'app' / 'app.db')
-    solo_shots = asyncio.run(sessions(f'http://127.0.0.1:{port}', users[:1], photos[-2:-1])); solo = times(db); print('solo', solo, flush=True)
+    solo_shots = asyncio.run(sessions(f'http://127.0.0.1:{port}', ['solo'], photos[-2:-1])); solo = times(db); print('solo', solo, flush=True)
     first = max(j['id'] for j in db.rows('SELECT id FROM jobs')); t = time.perf_counter()
     shots = asyncio.run(sessions(f'http://127.0.0.1:{port}', users, photos[:a.sessions])); load_s = round(time.perf_counter() - t, 1)
     rss = round(vmhwm_mib(server_pid(srv)), 1); os.killpg(srv.pid, signal.SIGTERM); srv.wait(60)

@@ -198,6 +198,12 @@ def _insert(self:FeedbackStore, table:str, row:dict)->int:
     cols = ', '.join(row); marks = ', '.join('?' * len(row))
     with self._tx(f'adding to {table}') as c: return c.execute(f'INSERT INTO {table} ({cols}) VALUES ({marks})', list(row.values())).lastrowid
 
+def _output_blob(store:FeedbackStore, result, output_path)->str:
+    "The output's key: the bytes of the lossless file just written when there is one (no second encoding), else the image encoded as PNG."
+    p = None if output_path is None else Path(output_path)
+    if p is not None and p.suffix.lower() in ('.png', '.tif', '.tiff') and p.is_file(): return store.put_image(p.read_bytes(), p.suffix)
+    return store.put_image(result.image)
+
 @patch
 def add_enhancement(self:FeedbackStore, result, # an `EnhanceResult`
                     before=None, # the input: a path, bytes or `Image`; None: the file `result.source` names, if any
@@ -214,7 +220,7 @@ def add_enhancement(self:FeedbackStore, result, # an `EnhanceResult`
     (w, h), (W, H) = result.input_size, result.image.size
     return self._insert('enhancements', dict(
         created=time.time(), input_sha=sha, input_path=ipath or (result.source if result.source else None), input_blob=ik,
-        output_path=None if output_path is None else str(output_path), output_blob=self.put_image(result.image),
+        output_path=None if output_path is None else str(output_path), output_blob=_output_blob(self, result, output_path),
         width=w, height=h, out_width=W, out_height=H, target=str(result.target), model=result.model,
         weights=_weights_version(result.passes), params=_js(params), report=_js(rep), timings=_js(result.timings),
         seconds=float(sum(result.timings.values())), peak_mb=rep.get('performance', {}).get('peak_rss_mb'),
