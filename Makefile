@@ -12,7 +12,7 @@ TARGET ?= 5k
 MODEL ?= fast-x4
 OUT ?= out
 
-.PHONY: run test setup sync-check nbtest pytest clean latest chromium
+.PHONY: run test setup sync-check nbtest pytest clean latest chromium docs
 
 $(VENV)/.installed: settings.ini setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ setup: $(VENV)/.installed
 ## the main job: a shared photo to 5K
 run: setup
 	$(BIN)/enhance5k enhance "$(PHOTO)" -o $(OUT) --target $(TARGET) --model $(MODEL) --overwrite
+
+## the docs site from nbs/, offline: nbdev's processor, then Quarto where it is installed, else smalldocs (pure Python) -> _proc/_docs/
+docs: setup
+	$(BIN)/nbdev_proc_nbs
+	@if command -v quarto >/dev/null 2>&1; then cd _proc && quarto render; else $(BIN)/smalldocs render _proc; fi
+	@echo "docs: _proc/_docs/index.html"
 
 ## Debian's Chromium for the real-browser tests (root: apt-get); they skip without it
 chromium:
