@@ -598,7 +598,7 @@ def page_history(st, ctx):
                     fig = _report_of(rep).plot(figsize=(10, 3.5)); st.pyplot(fig); plt.close(fig)
             out = Path(e['output_file']) if e['output_file'] else None
             if out and out.exists():
-                c3.download_button('Download', data=lambda p=out: p.read_bytes(), file_name=f"{Path(name).stem}_{e['target']}.png", mime='image/png', key=f"dl_{e['id']}")
+                c3.download_button('Download', data=lambda p=out: p.read_bytes(), file_name=f"{Path(name).stem}_{e['target']}.png", mime='image/png', key=f"dl_{e['id']}", on_click='ignore')  # no rerun: a rerun while the file is fetched can drop it
             if c3.button('Delete', key=f"del_{e['id']}"):
                 ctx.db.hide(ctx.user, e['id']); st.success(f"#{e['id']} removed from your history."); st.rerun()
 

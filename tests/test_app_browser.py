@@ -68,7 +68,8 @@ def test_log_in_upload_wait_wipe_rate_history_download(server):
         expect(page.get_by_role('heading', name='History')).to_be_visible(timeout=30_000); expect(page.get_by_text('your ratings: 4', exact=False)).to_be_visible(timeout=30_000)
         expect(page.get_by_role('button', name='Download')).to_be_visible(timeout=30_000)
         page.screenshot(path=ART / '4-history.png', full_page=True)
-        with page.expect_download(timeout=60_000) as d: page.get_by_role('button', name='Download').click()
+        expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(0, timeout=60_000)  # the page has finished its run
+        with page.expect_download(timeout=120_000) as d: page.get_by_role('button', name='Download').click()
         got = tmp / 'download.png'; d.value.save_as(got)
         page.get_by_text('Status', exact=True).click(); expect(page.get_by_text('Success rate')).to_be_visible(timeout=30_000)
         page.screenshot(path=ART / '5-status.png', full_page=True)
