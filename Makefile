@@ -12,7 +12,7 @@ TARGET ?= 5k
 MODEL ?= fast-x4
 OUT ?= out
 
-.PHONY: run test setup sync-check nbtest pytest clean latest chromium docs
+.PHONY: run test setup sync-check nbtest pytest clean latest chromium docs outputs readme
 
 $(VENV)/.installed: settings.ini setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,11 +26,17 @@ setup: $(VENV)/.installed
 run: setup
 	$(BIN)/enhance5k enhance "$(PHOTO)" -o $(OUT) --target $(TARGET) --model $(MODEL) --overwrite
 
-## the docs site from nbs/, offline: nbdev's processor, then Quarto where it is installed, else smalldocs (pure Python) -> _proc/_docs/
+## the docs site, offline: run the notebooks (or reuse the run make test just made), nbdev's docs processor, Quarto if installed else smalldocs -> _proc/_docs/
 docs: setup
-	$(BIN)/nbdev_proc_nbs
-	@if command -v quarto >/dev/null 2>&1; then cd _proc && quarto render; else $(BIN)/smalldocs render _proc; fi
-	@echo "docs: _proc/_docs/index.html"
+	$(PY) tools/docs.py
+
+## the outputs the docs show, written back into nbs/ (then nbdev_clean): review and commit them
+outputs: setup
+	$(PY) tools/nbrun.py --reuse --save
+
+## README.md from nbs/index.ipynb (offline; sync-check fails when README.md is not current)
+readme: setup
+	$(PY) tools/readme.py
 
 ## Debian's Chromium for the real-browser tests (root: apt-get); they skip without it
 chromium:
@@ -53,10 +59,12 @@ sync-check: setup
 	  diff .sync.before .sync.after | awk '/^[<>]/{print "  " $$3}' | sort -u; \
 	  rm -f .sync.before .sync.after; exit 1; fi
 	@rm -f .sync.before .sync.after
-	@echo "sync-check: notebooks, enhance5k/ and clean notebooks agree"
+	@$(PY) tools/readme.py --check
+	@echo "sync-check: notebooks, enhance5k/ and clean notebooks agree; README.md is current"
 
+## every notebook run as nbdev_test runs it; what they show is kept in build/nbs for make docs
 nbtest: setup
-	$(BIN)/nbdev_test --n_workers 2
+	$(PY) tools/nbrun.py --n_workers 2
 
 pytest: setup
 	$(BIN)/pytest tests/ -q
@@ -76,4 +84,4 @@ latest:
 	$(LATEST)/bin/pytest $(QUICK) -q -p no:cacheprovider || { echo "== BROKEN with the newest releases: see the failures above and the versions that differ"; exit 1; }
 
 clean:
-	rm -rf $(OUT) _docs _proc .pytest_cache .hypothesis
+	rm -rf $(OUT) _docs _proc build .pytest_cache .hypothesis

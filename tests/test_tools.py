@@ -1,0 +1,48 @@
+"""tools/: what the docs keep of a cell's outputs (tools/nbrun.py) and the README made from nbs/index.ipynb (tools/readme.py)."""
+import json, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'tools'))
+import nbrun, readme
+
+def test_keep_drops_stderr_widgets_errors_and_big_images():
+    assert nbrun.keep({'output_type': 'stream', 'name': 'stderr', 'text': ['warning\n']}) is None
+    assert nbrun.keep({'output_type': 'error', 'ename': 'E', 'evalue': '', 'traceback': []}) is None
+    w = {'output_type': 'display_data', 'data': {'application/vnd.jupyter.widget-view+json': {'model_id': 'x'}, 'text/plain': ['VBox()']}, 'metadata': {}}
+    assert nbrun.keep(w) is None
+    big = {'output_type': 'display_data', 'data': {'image/png': 'A' * (nbrun.MAX_IMAGE + 1), 'text/plain': ['<Figure size 640x480 with 1 Axes>']}, 'metadata': {}}
+    assert nbrun.keep(big) is None
+    small = dict(big, data={'image/png': 'iVBOR', 'text/plain': ['<Figure size 640x480 with 1 Axes>']})
+    assert nbrun.keep(small)['data']['image/png'] == 'iVBOR'
+
+def test_keep_hides_local_paths_and_clips_long_text():
+    o = nbrun.keep({'output_type': 'execute_result', 'execution_count': 3, 'metadata': {}, 'data': {'text/plain': ["Path('/tmp/pytest-1/home/out/photo_5k.png')"]}})
+    assert ''.join(o['data']['text/plain']) == "Path('…/photo_5k.png')" and o['execution_count'] is None
+    o = nbrun.keep({'output_type': 'stream', 'name': 'stdout', 'text': [f'line {i}\n' for i in range(500)]})
+    text = ''.join(o['text']); assert text.count('\n') == nbrun.MAX_LINES + 1 and 'more lines' in text
+    html = {'output_type': 'display_data', 'metadata': {}, 'data': {'text/html': ['<b>/work/me/secret.txt</b>'], 'text/plain': ['x']}}
+    assert 'text/html' not in nbrun.keep(html)['data']
+
+def test_stamp_ignores_outputs_but_not_sources(tmp_path, monkeypatch):
+    nbs = tmp_path / 'nbs'; nbs.mkdir(); (tmp_path / 'enhance5k').mkdir(); (tmp_path / 'weights').mkdir(); (tmp_path / 'settings.ini').write_text('[DEFAULT]\n')
+    cell = {'cell_type': 'code', 'id': 'a1', 'metadata': {}, 'execution_count': None, 'source': ['1+1'], 'outputs': []}
+    nb = {'cells': [cell], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}
+    (nbs / 'a.ipynb').write_text(json.dumps(nb))
+    monkeypatch.setattr(nbrun, 'NBS', nbs); monkeypatch.setattr(nbrun, 'ROOT', tmp_path)
+    s0 = nbrun.stamp()
+    cell['outputs'] = [{'output_type': 'stream', 'name': 'stdout', 'text': ['2']}]; (nbs / 'a.ipynb').write_text(json.dumps(nb))
+    assert nbrun.stamp() == s0
+    cell['source'] = ['1+2']; (nbs / 'a.ipynb').write_text(json.dumps(nb))
+    assert nbrun.stamp() != s0
+
+def test_readme_from_notebook(tmp_path):
+    cells = [{'cell_type': 'markdown', 'metadata': {}, 'source': ['# Title']},
+             {'cell_type': 'code', 'metadata': {}, 'source': ['#| hide\nsecret = 1'], 'outputs': []},
+             {'cell_type': 'code', 'metadata': {}, 'source': ['#| echo: true\nprint(2)'], 'outputs': [{'output_type': 'stream', 'name': 'stdout', 'text': ['2\n']}]},
+             {'cell_type': 'code', 'metadata': {}, 'source': ['r'], 'outputs': [{'output_type': 'execute_result', 'metadata': {}, 'data': {'text/markdown': ['| a |\n|---|\n| 1 |'], 'text/plain': ['R']}}]}]
+    p = tmp_path / 'index.ipynb'; p.write_text(json.dumps({'cells': cells}))
+    assert readme.readme(p) == '# Title\n\n```python\nprint(2)\n```\n\n```\n2\n```\n\n```python\nr\n```\n\n| a |\n|---|\n| 1 |\n'
+
+def test_committed_readme_is_current():
+    assert (ROOT / 'README.md').read_text() == readme.readme(ROOT / 'nbs' / 'index.ipynb'), 'run `make readme`'
