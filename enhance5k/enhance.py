@@ -23,7 +23,7 @@ from .core import *
 from .io import Image, read_image, write_image, image_size, resize_image
 from .ops import imresize, tile_apply, _weights
 from .models import load_model, list_models, find_weights, sha256_file, read_card
-from .metrics import assess, delta_e, noise_sigma, PerfTracker, QualityReport, rss_mb
+from .metrics import assess, delta_e, detail_centre, native_crops, noise_sigma, PerfTracker, QualityReport, rss_mb
 from .adjust import EnhanceParams, apply, auto_params
 
 # %% ../nbs/06_enhance.ipynb #54682512
@@ -500,7 +500,7 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
         if dry_run: return plan
         out, info = _run(img, plan, perf, cb, guard)
         with perf.stage('assess'):
-            rep = _report(out, plan, info) if report else None
+            rep = _report(out, plan, info, img) if report else None
         cb('assess', 1, 1)
     finally: close()
     name = plan.model if plan.model == 'bicubic' or not plan.passes else getattr(load_model(plan.passes[0]), 'name', plan.model)
@@ -545,11 +545,12 @@ def _run(img:Image, plan:EnhancePlan, perf:PerfTracker, cb, guard:bool)->tuple[I
     _validate(rgb, alpha, plan); info['stages'].append('validate')
     return Image(rgb, alpha, replace(img.meta, bits=img.bits)), info
 
-def _report(out:Image, plan:EnhancePlan, info:dict)->QualityReport:
-    "The after report on a view of the output, against the same-sized view of the input (both bounded: long edge VIEW_EDGE)."
+def _report(out:Image, plan:EnhancePlan, info:dict, src:Image|None=None)->QualityReport:
+    "The after report on a view of the output, against the same-sized view of the input (both bounded: long edge VIEW_EDGE); 1:1 crops of `src` and `out`."
     view = _view(pixels(out.rgb)); v = plan.view
     before = v if v.shape == view.shape else imresize(v, size=tuple(view.shape[-2:])).clamp(0, 1)
     r = assess(view, before=before, lpips=False); r.baseline = plan.baseline
+    if src is not None: r.images = native_crops(out.rgb, src.rgb, detail_centre(view))  # the output's own pixels, not the view's
     notes = [f"measured on {view.shape[-1]}x{view.shape[-2]} views of the input and the output (long edge {VIEW_EDGE})"]
     g = info['guard']
     if g and g['acted']: notes.append(f"colour-shift guard: mean ΔE2000 {g['delta_e']} > {g['threshold']}, low frequencies corrected to {g['delta_e_after']}")

@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PSNR_CAP', 'LPIPS_BACKBONES', 'NR_CUES', 'NR_DIRECTION', 'NR_STATS', 'METRIC_CLASSES', 'GROUPS', 'psnr', 'mse',
-           'ssim', 'ms_ssim', 'lpips_backbone_path', 'lpips_model', 'lpips_score', 'delta_e_map', 'delta_e',
-           'delta_e_p95', 'gamut_coverage', 'clipped', 'illuminant', 'wb_error', 'colour_cast', 'warmth', 'tint',
-           'colour_consistency', 'edge_sharpness', 'laplacian_energy', 'gms_map', 'gmsd', 'high_pass',
+__all__ = ['PSNR_CAP', 'LPIPS_BACKBONES', 'NR_CUES', 'NR_DIRECTION', 'NR_STATS', 'METRIC_CLASSES', 'GROUPS', 'METRIC_UNITS',
+           'CROP', 'psnr', 'mse', 'ssim', 'ms_ssim', 'lpips_backbone_path', 'lpips_model', 'lpips_score', 'delta_e_map',
+           'delta_e', 'delta_e_p95', 'gamut_coverage', 'clipped', 'illuminant', 'wb_error', 'colour_cast', 'warmth',
+           'tint', 'colour_consistency', 'edge_sharpness', 'laplacian_energy', 'gms_map', 'gmsd', 'high_pass',
            'detail_recovery', 'noise_sigma', 'colourfulness', 'brightness', 'contrast', 'exposure_clipping', 'nr_cues',
            'nr_score', 'fit_nr_stats', 'peak_rss_mb', 'rss_mb', 'gpu_utilisation', 'PerfTracker', 'metric_classes',
-           'QualityReport', 'assess']
+           'QualityReport', 'metric_label', 'detail_centre', 'crop_box', 'native_crops', 'assess']
 
 # %% ../nbs/03_metrics.ipynb #2c8ad226
 import json, math, os, resource, time
@@ -411,7 +411,7 @@ class QualityReport:
     performance: dict = field(default_factory=dict)
     unavailable: dict = field(default_factory=dict) # metric -> reason
     info: dict = field(default_factory=dict) # sizes, settings, parameters used, notes
-    images: dict = field(default_factory=dict, repr=False) # small crops for plot()
+    images: dict = field(default_factory=dict, repr=False) # 1:1 crops (at most CROP px) of one region, for plot()
     baseline: QualityReport|None = field(default=None, repr=False) # the same metrics before enhancement, if measured
 
     def to_dict(self)->dict:
@@ -437,8 +437,8 @@ class QualityReport:
 
     def _repr_markdown_(self): return self.to_markdown()
 
-    def plot(self, figsize=(12, 4)):
-        "Metric bars per group, and before/after crops when known (matplotlib)."
+    def plot(self, figsize=(14, 8)):
+        "A matplotlib figure: metrics with units (before, after, change), 1:1 crops, time per stage, memory, plan and guard."
         return _plot_report(self, figsize)
 
 # %% ../nbs/03_metrics.ipynb #84a3c012
@@ -447,24 +447,191 @@ def _fmt(v):
     if isinstance(v, dict): return ', '.join(f"{k} {_fmt(x)}" for k, x in v.items())
     return str(v)
 
+METRIC_UNITS = { # metric: (name, unit, factor to that unit, higher is better: True, False or None)
+    'psnr': ('PSNR', 'dB', 1, True), 'ssim': ('SSIM', '', 1, True), 'ms_ssim': ('MS-SSIM', '', 1, True), 'mse': ('MSE', '×10⁻³', 1e3, False),
+    'lpips': ('LPIPS', '', 1, False), 'nr_score': ('NR score', '/100', 1, True), 'colourfulness': ('colourfulness', 'Hasler M', 1, None),
+    'contrast': ('RMS contrast', 'luma σ', 1, None), 'exposure_clipping': ('exposure clipping', '%', 100, False),
+    'delta_e_mean': ('ΔE mean', 'ΔE00', 1, False), 'delta_e_p95': ('ΔE p95', 'ΔE00', 1, False), 'gamut_coverage': ('gamut coverage', '%', 100, True),
+    'wb_error_deg': ('white-balance error', '°', 1, False), 'colour_cast_deg': ('colour cast', '°', 1, False), 'clipped': ('clipped pixels', '%', 100, False),
+    'colour_consistency': ('colour shift from input', 'ΔE00', 1, False), 'edge_sharpness': ('edge sharpness', 'Sobel', 1, True),
+    'laplacian_energy': ('Laplacian energy', '×10⁻⁶', 1e6, True), 'noise_sigma': ('noise σ', '/255', 255, False),
+    'gmsd': ('GMSD', '', 1, False), 'detail_recovery': ('detail recovery', '', 1, True)}
+
+def _isnum(v)->bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+def _unit(k:str)->tuple:
+    "(name, unit, factor, higher is better) of metric `k`; a plain name for one not in `METRIC_UNITS`."
+    return METRIC_UNITS.get(k, (k.replace('_', ' '), '', 1, None))
+
+def metric_label(k:str)->str:
+    "The metric's name with its unit, e.g. 'PSNR (dB)'."
+    name, unit, *_ = _unit(k)
+    return f"{name} ({unit})" if unit else name
+
+def _sig(v:float, n:int=3, sign:bool=False)->str:
+    "`v` to `n` significant digits (whole numbers from 10**n on)."
+    s = f"{v:{'+' if sign else ''}.{n}g}"
+    return f"{v:{'+' if sign else ''}.0f}" if 'e+' in s else s
+
+def _change(before, after, f:float=1)->str:
+    "The change in the display unit (`f` times): '–' without a before, '0' or '≈0' (under 0.5 % of the values), else signed."
+    if not _isnum(before): return '–'
+    d = after - before
+    return '0' if d == 0 else '≈0' if abs(d) < 5e-3 * max(abs(before), abs(after)) else _sig(d * f, 2, True)
+
+def _tone(k:str, before, after)->str:
+    "Colour of a change: green when better, red when worse, white when small, neutral or unknown."
+    better = _unit(k)[3]
+    if better is None or not _isnum(before) or abs(after - before) <= 0.01 * max(abs(before), abs(after), 1e-12): return 'white'
+    return '#d6efd6' if (after > before) == better else '#f6d3d3'
+
+# %% ../nbs/03_metrics.ipynb #494f3305
+def _metric_cells(d:dict)->tuple[list, list]:
+    "Rows (cell texts, cell colours) of the metric table: a header row per group, then metric (unit) | before | after | change."
+    b = d.get('baseline') or {}; base = any(b.get(g) for g in GROUPS[:3])
+    rows, tones = [['metric', 'before', 'after', 'change'] if base else ['metric', 'value']], []
+    tones.append(['#d0d8e8'] * len(rows[0]))
+    for g in GROUPS[:3]:
+        items = [(k, v) for k, v in d[g].items() if _isnum(v)]
+        if not items: continue
+        rows.append([g.replace('_', ' ').upper()] + [''] * (len(rows[0]) - 1)); tones.append(['#eeeeee'] * len(rows[0]))
+        for k, v in items:
+            f, u = _unit(k)[2], (b.get(g) or {}).get(k)
+            rows.append([metric_label(k), _sig(u * f) if _isnum(u) else '–', _sig(v * f), _change(u, v, f)][:len(rows[0])] if base else [metric_label(k), _sig(v * f)])
+            tones.append(['white'] * (len(rows[0]) - 1) + [_tone(k, u, v)] if base else ['white', 'white'])
+    return rows, tones
+
+def _table_panel(fig, ax, d:dict):
+    "The metrics as a table at the top of the laid-out `ax`, its font fitted to the panel's height and width."
+    rows, tones = _metric_cells(d); bb = ax.get_window_extent(); w, h = bb.width * 72 / fig.dpi, bb.height * 72 / fig.dpi
+    widths = [0.46] + [0.18] * 3 if len(rows[0]) == 4 else [0.7, 0.3]
+    fs = max(5, min(9, h / len(rows) / 1.9, widths[0] * w / (max(len(r[0]) for r in rows) * 0.52)))
+    th = min(1, len(rows) * fs * 1.9 / h)
+    t = ax.table(cellText=rows, cellColours=tones, colWidths=widths, cellLoc='right', bbox=[0, 1 - th, 1, th])
+    t.auto_set_font_size(False); t.set_fontsize(fs); t.set_in_layout(False)
+    for (i, j), c in t.get_celld().items():
+        c.set_edgecolor('#cccccc'); c.set_linewidth(0.5)
+        if j == 0: c.set_text_props(ha='left'); c.PAD = 0.03
+        if i == 0 or not any(rows[i][1:]): c.set_text_props(weight='bold')
+    return t
+
+# %% ../nbs/03_metrics.ipynb #b509446d
+def _bars(ax, vals:dict, unit:str, title:str, fmt):
+    "Horizontal bars of `vals` with each value written after its bar, in `unit`."
+    names, v = list(vals), [float(x) for x in vals.values()]
+    ax.barh(names, v, height=0.6, color='#5b8dbf'); ax.invert_yaxis(); top = max(v + [1e-9])
+    ax.set_xlim(0, top * 1.45); ax.set_xlabel(unit); ax.set_title(title)
+    for i, x in enumerate(v): ax.text(x + top * 0.02, i, fmt(x), va='center', fontsize='small')
+    ax.spines[['top', 'right']].set_visible(False)
+
+def _times(perf:dict)->dict:
+    "Seconds per stage: the tracker's `time_s`, else the performance figures ending in `_s` (totals left out)."
+    t = perf.get('time_s')
+    if isinstance(t, dict): return {k: v for k, v in t.items() if _isnum(v)}
+    return {k[:-2].replace('_', ' '): v for k, v in perf.items() if k.endswith('_s') and _isnum(v) and not k.startswith('total')}
+
+def _memory(perf:dict, plan:dict)->dict:
+    "MiB figures: the measured peaks, and the plan's estimate when known."
+    m = {{'peak_rss_mb': 'peak RSS', 'cuda_peak_mb': 'CUDA peak'}.get(k, k[:-3].replace('_', ' ')): v for k, v in perf.items() if k.endswith('_mb') and _isnum(v)}
+    if _isnum(plan.get('expected_memory_mb')): m['plan estimate'] = plan['expected_memory_mb']
+    return m
+
+def _timing_panel(ax, perf:dict):
+    "Time per stage in seconds, the total in the title."
+    t = _times(perf); total = perf.get('total_time_s', sum(t.values()))
+    _bars(ax, t, 'seconds', f"time per stage: {total:.2f} s in all", lambda x: f"{x:.2f} s" if x >= 0.005 else '<0.01 s')
+
+def _memory_panel(ax, m:dict):
+    "Peak memory (and the plan's estimate) in MiB."
+    _bars(ax, m, 'MiB', 'memory', lambda x: f"{x:,.0f} MiB")
+
+def _crop_panel(ax, name:str, im):
+    "A crop at its native pixels (nearest neighbour), its size in the title."
+    a = im[0].permute(1, 2, 0).clamp(0, 1).cpu().numpy(); h, w = a.shape[:2]
+    ax.imshow(a, interpolation='nearest'); ax.set_title(f"{name}\n{w}×{h} px, 1:1"); ax.set_xticks([]); ax.set_yticks([])
+
+# %% ../nbs/03_metrics.ipynb #fb921103
+def _changed(params:dict)->str:
+    "The adjustment parameters that are not neutral, e.g. 'exposure +0.3, sharpen +0.5'."
+    s = [f"{k} {v:+.2g}" for k, v in params.items() if _isnum(v) and v and not k.endswith('_radius')]
+    return ', '.join(s) or 'none (neutral)'
+
+def _guard_line(g)->str:
+    "The colour-shift guard's outcome in words."
+    if not g: return 'colour guard: not run (no model, or guard=False)'
+    if g.get('acted'): return f"colour guard: ΔE00 {g['delta_e']} > {g['threshold']}, low frequencies corrected to {g.get('delta_e_after')}"
+    return f"colour guard: ΔE00 {g['delta_e']} ≤ {g['threshold']}, nothing to correct"
+
+def _plan_lines(i:dict)->list[str]:
+    "The plan in a few lines: sizes, model chain, rule, tiles, expected cost."
+    p = i.get('plan') or {}
+    if not p: return []
+    (w, h), (W, H) = p.get('input_size', ('?', '?')), p.get('output_size', ('?', '?'))
+    out = [f"{w}×{h} → {W}×{H} ({p.get('target')}), {p.get('bits')}-bit{', alpha' if p.get('alpha') else ''}",
+           f"model {p.get('model')}: {' → '.join(p.get('passes') or []) or 'no model pass (resize only)'}"]
+    if p.get('rule'): out.append(f"rule: {p['rule']}")
+    out.append(f"tiles {p.get('tile')} px on {p.get('device')}")
+    if _isnum(p.get('expected_time_s')): out.append(f"expected {p['expected_time_s']:.2f} s, {p.get('expected_memory_mb', 0):,.0f} MiB")
+    return out
+
+def _info_lines(r)->list[str]:
+    "What the report says besides its numbers: plan, parameters, guard, checks, stages, unavailable metrics, notes."
+    i, perf, out = r.info, r.performance, []
+    out += _plan_lines(i)
+    if 'params' in i: out.append(f"adjustments{' (auto)' if i.get('params_auto') else ''}: {_changed(i['params'])}")
+    if 'guard' in i: out.append(_guard_line(i['guard']))
+    if i.get('checks'): out.append(f"checks passed: {', '.join(i['checks'])}")
+    if 'success' in perf: out.append(f"stages: {perf['success']} ok, {perf.get('failure', 0)} failed")
+    if not i.get('plan') and i.get('size'): out.append(f"measured on {i['size'][0]}×{i['size'][1]}" + (f", border {i['crop']} px shaved" if i.get('crop') else '') + (', luma' if i.get('y_channel') else ''))
+    out += [f"{k}: unavailable ({v})" for k, v in r.unavailable.items()]
+    out += [n for n in i.get('notes') or [] if not n.startswith('colour-shift guard')]
+    return out or ['nothing measured: this report holds no metrics, crops, timings, plan or notes']
+
+def _text_panel(fig, ax, lines:list[str]):
+    "The lines, bulleted and wrapped to the width of the laid-out `ax`."
+    import textwrap
+    chars = max(20, int(ax.get_window_extent().width * 72 / fig.dpi / (9 * 0.55)))
+    t = ax.text(0, 1, '\n'.join(textwrap.fill(l, chars, initial_indent='• ', subsequent_indent='  ') for l in lines),
+                va='top', ha='left', fontsize=9, transform=ax.transAxes, linespacing=1.4)
+    t.set_in_layout(False); return t
+
+# %% ../nbs/03_metrics.ipynb #8bd725e1
+def _panels(r, d:dict)->tuple[list, list]:
+    "The (kind, payload, width) panels of the two rows: metrics and crops; timings, memory and text."
+    top = ([('table', d, 2.4)] if any(d[g] for g in GROUPS[:3]) else []) + [('crop', kv, 1) for kv in r.images.items()]
+    mem, t = _memory(r.performance, r.info.get('plan') or {}), _times(r.performance)
+    bottom = ([('timing', r.performance, 1.3)] if t else []) + ([('memory', mem, 1)] if mem else []) + [('text', _info_lines(r), 1.8)]
+    return top, bottom
+
+def _draw(ax, kind:str, payload):
+    "Draw one panel now, or return what draws it once the layout is known (a table, a text)."
+    if kind == 'crop': return _crop_panel(ax, *payload)
+    if kind == 'timing': return _timing_panel(ax, payload)
+    if kind == 'memory': return _memory_panel(ax, payload)
+    ax.axis('off')
+    if kind == 'text': ax.set_title('plan, guard and notes'); return lambda fig: _text_panel(fig, ax, payload)
+    ax.set_title('quality (views of input and output)' if payload.get('baseline') else 'quality')
+    return lambda fig: _table_panel(fig, ax, payload)
+
+def _rows(top:list, bottom:list, figsize:tuple)->list:
+    "One row when the figure is wide and short (or holds no metrics and crops), else two."
+    if top and figsize[0] / figsize[1] < 2.5: return [top, bottom]
+    return [[(k, p, w * 1.5 if k == 'table' else w) for k, p, w in top + bottom]]  # the table needs the room most
+
 def _plot_report(r, figsize):
+    "Metric table, 1:1 crops, time per stage, memory, plan and guard; degrades to what the report holds."
     import matplotlib.pyplot as plt
-    d = r.to_dict(); groups = [g for g in GROUPS[:3] if d[g]]; b = d.get('baseline', {})
-    crops = [(k, v) for k, v in r.images.items()]
-    fig, axs = plt.subplots(1, len(groups) + len(crops), figsize=figsize, squeeze=False); axs = axs[0]
-    for ax, g in zip(axs, groups):
-        items = [(k, v) for k, v in d[g].items() if isinstance(v, (int, float))]
-        if b.get(g):  # before and after, each metric scaled by its larger magnitude
-            rows = [(k, b[g].get(k), v) for k, v in items if isinstance(b[g].get(k), (int, float))]
-            top = [max(abs(u), abs(v), 1e-12) for _, u, v in rows]; y = np.arange(len(rows))
-            ax.barh(y - 0.2, [u / t for (_, u, _), t in zip(rows, top)], 0.4, label='before')
-            ax.barh(y + 0.2, [v / t for (_, _, v), t in zip(rows, top)], 0.4, label='after')
-            ax.set_yticks(y, [k for k, _, _ in rows]); ax.legend(fontsize='small')
-        else: ax.barh([k for k, _ in items], [v for _, v in items])
-        ax.set_title(g.replace('_', ' ')); ax.invert_yaxis()
-    for ax, (k, im) in zip(axs[len(groups):], crops):
-        ax.imshow(im[0].permute(1, 2, 0).clamp(0, 1).cpu().numpy()); ax.set_title(k); ax.axis('off')
-    fig.tight_layout(); return fig
+    top, bottom = _panels(r, r.to_dict()); rows = _rows(top, bottom, figsize)
+    fig = plt.figure(figsize=figsize, layout='constrained')
+    text_only = len(rows) == 2 and len(bottom) == 1  # a short last row for the notes alone
+    subs = fig.subfigures(2, 1, height_ratios=[1.2, min(1, 0.2 + 0.07 * len(bottom[0][1])) if text_only else 1]) if len(rows) == 2 else [fig]
+    later = []
+    for sf, row in zip(subs, rows):
+        axs = sf.subplots(1, len(row), width_ratios=[w for *_, w in row], squeeze=False)[0]
+        later += [f for ax, (kind, p, _) in zip(axs, row) if (f := _draw(ax, kind, p)) is not None]
+    fig.draw_without_rendering()
+    for f in later: f(fig)
+    return fig
 
 # %% ../nbs/03_metrics.ipynb #4bba8cc9
 def _as_tensor(x):
@@ -473,9 +640,62 @@ def _as_tensor(x):
     if not isinstance(x, Image): x = read_image(x)
     return to_tensor(x)
 
-def _crop_centre(x, n:int=128):
-    H, W = x.shape[-2:]; h, w = min(n, H), min(n, W)
-    return x[:1, :, (H - h) // 2:(H - h) // 2 + h, (W - w) // 2:(W - w) // 2 + w].detach().cpu()
+CROP = 192 # edge in px of the native crops a report keeps for plot()
+
+def _hw(a)->tuple[int, int]:
+    "(H, W) of an (H,W[,C]) array or a (B,C,H,W) tensor."
+    return tuple(a.shape[:2]) if isinstance(a, np.ndarray) else tuple(a.shape[-2:])
+
+def _cut(a, box:tuple)->torch.Tensor:
+    "The `box` (x0, y0, x1, y1) of an (H,W[,C]) array or a (B,C,H,W) tensor (uint8, uint16 or float) as float RGB (1,3,h,w) in [0,1]."
+    x0, y0, x1, y1 = box
+    if isinstance(a, np.ndarray):
+        p = a[y0:y1, x0:x1]; p = p[..., None] if p.ndim == 2 else p
+        t = torch.from_numpy(p.astype(np.float32) / {np.uint8: 255., np.uint16: 65535.}.get(p.dtype.type, 1.)).permute(2, 0, 1)[None]
+    else:
+        t = a[:1, :, y0:y1, x0:x1].detach().cpu()
+        t = t.float() / (255. if t.dtype == torch.uint8 else 65535. if not t.is_floating_point() else 1.)
+    return (t.expand(-1, 3, -1, -1) if t.shape[1] == 1 else t[:, :3]).clamp(0, 1).contiguous()
+
+def detail_centre(x:torch.Tensor, # image (1,C,H,W) float in [0,1]; a view is enough
+                 )->tuple[float, float]:
+    "Centre (fx, fy), as fractions of width and height, of the region with the most edge energy."
+    g = kornia.filters.sobel(_luma(x[:1].float()))
+    H, W = g.shape[-2:]; k = max(1, min(H, W) // 5); s = max(1, k // 2)
+    e = F.avg_pool2d(g, k, s)[0, 0]; r, c = divmod(int(e.argmax()), e.shape[-1])
+    return ((c * s + k / 2) / W, (r * s + k / 2) / H)
+
+def crop_box(size:tuple, # (W, H) of the image
+             centre:tuple=(0.5, 0.5), # (fx, fy): fractions of width and height
+             n:int=CROP, # edge in px (less where the image is smaller)
+            )->tuple[int, int, int, int]:
+    "(x0, y0, x1, y1) of an `n`-px box around `centre`, kept inside the image."
+    (W, H), (fx, fy) = size, centre; w, h = min(n, W), min(n, H)
+    x0, y0 = min(max(round(fx * W - w / 2), 0), W - w), min(max(round(fy * H - h / 2), 0), H - h)
+    return x0, y0, x0 + w, y0 + h
+
+def _bicubic_cut(a, box:tuple, size:tuple)->torch.Tensor:
+    "`box` of an image of `size` (W, H), made from `a` (another size): its region of `a`, with a margin, resized with MATLAB bicubic."
+    (H, W), (x0, y0, x1, y1) = _hw(a), box; sx, sy = W / size[0], H / size[1]
+    m = math.ceil(2 * max(sx, sy, 1)) + 1  # the kernel's reach, so the crop matches a resize of the whole image
+    px0, py0, px1, py1 = max(math.floor(x0 * sx) - m, 0), max(math.floor(y0 * sy) - m, 0), min(math.ceil(x1 * sx) + m, W), min(math.ceil(y1 * sy) + m, H)
+    up = imresize(_cut(a, (px0, py0, px1, py1)), size=(max(1, round((py1 - py0) / sy)), max(1, round((px1 - px0) / sx)))).clamp(0, 1)
+    w, h = x1 - x0, y1 - y0
+    ox, oy = max(0, min(round(x0 - px0 / sx), up.shape[-1] - w)), max(0, min(round(y0 - py0 / sy), up.shape[-2] - h))
+    return up[..., oy:oy + h, ox:ox + w].contiguous()
+
+def native_crops(after, # the output at full size: (H,W[,C]) array or (1,C,H,W) tensor; only the crop is read
+                 before=None, # the input (any size): the same region, resized to the output's pixels with MATLAB bicubic
+                 centre:tuple=(0.5, 0.5), # (fx, fy) of the region: fractions of width and height (see `detail_centre`)
+                 reference=None, # ground truth at the output's size, if any
+                 n:int=CROP, # edge of the crops in px
+                )->dict:
+    "1:1 crops, float (1,3,h,w), of one region: {'before (bicubic)' (or 'before' at the same size), 'after', 'reference'}, those given."
+    H, W = _hw(after); box = crop_box((W, H), centre, n); out = {}
+    if before is not None: out['before' if _hw(before) == (H, W) else 'before (bicubic)'] = _cut(before, box) if _hw(before) == (H, W) else _bicubic_cut(before, box, (W, H))
+    out['after'] = _cut(after, box)
+    if reference is not None: out['reference'] = _cut(reference, box)
+    return out
 
 # %% ../nbs/03_metrics.ipynb #79a2d983
 def assess(image, # the result: tensor (B,3,H,W) in [0,1], an enhance5k Image or a path
@@ -498,12 +718,10 @@ def assess(image, # the result: tensor (B,3,H,W) in [0,1], an enhance5k Image or
         if ref is not None: _full_reference(r, x, ref, crop, y_channel, lpips)
         if bef is not None:
             check_image(bef, 'before', unit_range=True)
-            up = bef if bef.shape[-2:] == x.shape[-2:] else imresize(bef, size=x.shape[-2:]).clamp(0, 1)   # resized once, used thrice
+            up = bef if bef.shape[-2:] == x.shape[-2:] else imresize(bef, size=x.shape[-2:]).clamp(0, 1)   # resized once, used twice
             r.colour_accuracy['colour_consistency'] = colour_consistency(x, up)
             if ref is not None: r.detail_preservation['detail_recovery'] = detail_recovery(x, ref, up)
-            r.images['before'] = _crop_centre(up)
-    r.images['after'] = _crop_centre(x)
-    if ref is not None: r.images['reference'] = _crop_centre(ref)
+    r.images = native_crops(x, bef, detail_centre(x), reference=ref)
     if perf is not None: r.performance.update(perf.to_dict() if isinstance(perf, PerfTracker) else perf)
     return r
 
