@@ -9,11 +9,12 @@ from __future__ import annotations
 __all__ = ['Compare', 'compare', 'Review', 'review', 'Tune', 'tune', 'ProgressBar', 'progress_bar']
 
 # %% ../nbs/10_widgets.ipynb #ac6a723f
-import io, time
+import atexit, io, threading, time, weakref
 from pathlib import Path
 import numpy as np
 import ipywidgets as W
 from PIL import Image as PILImage
+from fastcore.basics import patch
 from .core import *
 from .io import Image, read_image, to_8bit
 from .feedback import FeedbackStore, WandbSink
@@ -32,13 +33,51 @@ def _pil(x)->PILImage.Image:
 def _png(im:PILImage.Image)->bytes:
     b = io.BytesIO(); im.save(b, 'PNG', compress_level=1); return b.getvalue()
 
-def _fit(im:PILImage.Image, edge:int)->PILImage.Image:
-    "`im` scaled so its long edge is `edge` (never up)."
-    s = min(1.0, edge / max(im.size)); size = (max(1, round(im.width * s)), max(1, round(im.height * s)))
+def _fit(im:PILImage.Image, edge:int, # the most the long edge may be
+         height:int|None=None, # the most the height may be
+        )->PILImage.Image:
+    "`im` scaled to fit `edge` (long edge) and `height` (never up)."
+    s = min(1.0, edge / max(im.size), (height or im.height) / im.height); size = (max(1, round(im.width * s)), max(1, round(im.height * s)))
     return im if size == im.size else im.resize(size, PILImage.LANCZOS, reducing_gap=3.0)
 
+def _native(w:int)->W.Layout:
+    "A layout showing a `w`-px wide image at its own size: never enlarged, shrunk only to fit a narrower output."
+    return W.Layout(width=f'{w}px', max_width='100%', height='auto')
+
+def _shown(im:PILImage.Image)->W.Image:
+    "`im` as a W.Image at its native pixel size."
+    return W.Image(value=_png(im), layout=_native(im.width))
+
+# %% ../nbs/10_widgets.ipynb #d5e3fa02
+_AT_EXIT = weakref.WeakSet()  # widgets whose runs to end when the process exits; weak, so it keeps none alive
+# called before atexit's hooks: W&B's service registers its teardown with atexit after ours, so it would run first and lose the run
+_register_exit = getattr(threading, '_register_atexit', atexit.register)
+
+def _finish_all():
+    "End the W&B run of every widget still open (at exit)."
+    for w in list(_AT_EXIT): w.end_run()
+
+def _finish_at_exit(w):
+    "End `w`'s W&B run when the process exits (the hook is registered once)."
+    if not getattr(_finish_all, 'registered', False): _register_exit(_finish_all); _finish_all.registered = True
+    _AT_EXIT.add(w)
+
+class _OwnsRun:
+    "A widget that may own a WandbSink (`sink`, `finish_sink`): its run ends on `close()` or at exit."
+    def end_run(self):
+        "Finish the sink's W&B run, once, if this widget owns it: drain the queue, log the session table, close the run."
+        if getattr(self, 'finish_sink', False): self.finish_sink = False; self.sink.finish()
+
+    def close(self):
+        "End the W&B run, then close the widget and every widget inside it (their callbacks would keep it alive)."
+        self.end_run()  # attributes and builtins only: at interpreter exit ipywidgets closes widgets after module globals are gone
+        todo = list(self.children)
+        while todo: w = todo.pop(); todo += list(getattr(w, 'children', ())); w.close()
+        super().close()
+
+
 # %% ../nbs/10_widgets.ipynb #6d897c19
-class Compare(W.VBox):
+class Compare(_OwnsRun, W.VBox):
     "Before/after compare with rating buttons; clicks go to the store and to W&B."
     def __init__(self, before, # the input (anything `_pil` takes)
                  after, # the enhanced output (variant A when `other` is given)
@@ -50,45 +89,73 @@ class Compare(W.VBox):
                  session:str|None=None, # the review session
                  user:str|None=None, # who rates
                  view:int=640, # long edge of the views sent to the browser
+                 height:int=480, # the most a view may be tall (px): slider, image and buttons fit one window
                  crop:int=256, # side of the 1:1 zoom crops
                  on_rate=None, # callback(compare, kind, value, feedback_id) after each stored click
+                 finish:bool=True, # finish the sink's W&B run (and log its table) on `close()` or when the kernel exits
                 ):
         self.store, self.enhancement_id, self.other_id, self.user, self.on_rate = store, enhancement_id, other_id, user, on_rate
         self.session = session or getattr(sink, 'session', None) or time.strftime('review-%Y%m%d-%H%M%S')
         self.sink = (WandbSink(store, session=self.session) if store is not None else None) if sink is True else sink
-        self.full = _pil(after); self.view, self.crop, self.clicks = view, crop, []
-        self.a = _fit(self.full, view); size = self.a.size
-        self.b = (_pil(other) if other is not None else _pil(before)).resize(size, PILImage.BICUBIC)  # right-hand side, view-sized
-        self.before_full, self.other_full = _pil(before), None if other is None else _pil(other)
-        names = ('A', 'B') if other is not None else ('after', 'before')
-        self.left_w, self.right_w, self.wipe_w = W.Image(value=_png(self.a)), W.Image(value=_png(self.b)), W.Image()
-        self.wipe = W.FloatSlider(value=0.5, min=0, max=1, step=0.01, description='wipe', continuous_update=False)
-        self.zoom_x, self.zoom_y = (W.FloatSlider(value=0.5, min=0, max=1, step=0.01, description=d, continuous_update=False) for d in ('zoom x', 'zoom y'))
-        self.zoom_left, self.zoom_right = W.Image(), W.Image()
-        self.wipe.observe(lambda _: self._draw_wipe(), 'value'); self.zoom_x.observe(lambda _: self._draw_zoom(), 'value'); self.zoom_y.observe(lambda _: self._draw_zoom(), 'value')
-        side = W.HBox([W.VBox([W.HTML(f'<b>{names[0]}</b>'), self.left_w]), W.VBox([W.HTML(f'<b>{names[1]}</b>'), self.right_w])])
-        zoom = W.VBox([W.HBox([self.zoom_x, self.zoom_y]), W.HBox([W.VBox([W.HTML(f'<b>{names[0]}, 1:1</b>'), self.zoom_left]),
-                                                                   W.VBox([W.HTML(f'<b>{names[1]}, enlarged to match</b>'), self.zoom_right])])])
-        self.tabs = W.Tab(children=[side, W.VBox([self.wipe, self.wipe_w]), zoom]); self.tabs.titles = ('side by side', 'wipe', 'zoom 1:1')
-        self.rating_buttons = [W.Button(description=str(i), tooltip=f'rate {i} of 5', layout=W.Layout(width='44px')) for i in range(1, 6)]
-        for i, b in enumerate(self.rating_buttons, 1): b.on_click(lambda _, i=i: self.rate(i))
-        self.choice_buttons = [] if other is None else [W.Button(description=f'{n} is better') for n in 'AB']
-        for n, b in zip('ab', self.choice_buttons): b.on_click(lambda _, n=n: self.choose(n))
-        self.comment, self.status = W.Text(placeholder='comment (optional)', layout=W.Layout(width='320px')), W.HTML()
-        label = W.HTML('rate A:' if other is not None else 'rate:')
-        self._draw_wipe(); self._draw_zoom()
-        super().__init__([self.tabs, W.HBox([label, *self.rating_buttons, *self.choice_buttons, self.comment]), self.status])
+        self.finish_sink = finish and self.sink is not None
+        if self.finish_sink: _finish_at_exit(self)
+        self.full, self.before_full, self.other_full = _pil(after), _pil(before), None if other is None else _pil(other)
+        self.view, self.crop, self.clicks = view, crop, []
+        self.a = _fit(self.full, view, height); size = self.a.size
+        self.b = (self.before_full if other is None else self.other_full).resize(size, PILImage.BICUBIC)  # before (or B), view-sized
+        self.names = ('A', 'B') if other is not None else ('before', 'after')
+        self.left, self.right = (self.a, self.b) if other is not None else (self.b, self.a)
+        self.tabs = W.Tab(children=[self._side_tab(), self._wipe_tab(), self._zoom_tab()]); self.tabs.titles = ('side by side', 'wipe', 'zoom 1:1')
+        super().__init__([self.tabs, self._answer_row(other is not None), self.status])
 
-# %% ../nbs/10_widgets.ipynb #c898049e
-from fastcore.basics import patch
+# %% ../nbs/10_widgets.ipynb #b7e1c2a4
+@patch
+def _side_tab(self:Compare)->W.HBox:
+    "Left and right views side by side, each at most half the output wide."
+    self.left_w, self.right_w = _shown(self.left), _shown(self.right)
+    half = lambda t, w: W.VBox([W.HTML(f'<b>{t}</b>'), w], layout=W.Layout(max_width='50%'))
+    return W.HBox([half(self.names[0], self.left_w), half(self.names[1], self.right_w)])
 
 @patch
+def _wipe_tab(self:Compare)->W.VBox:
+    "The wipe slider, a label row (◀ left | right ▶, the split) and the wiped view, all as wide as the view (the handle sits over the split)."
+    w = self.a.width
+    self.wipe = W.FloatSlider(value=0.5, min=0, max=1, step=0.01, readout=False, continuous_update=False, tooltip='wipe', layout=_native(w))
+    self.wipe_label, self.wipe_w = W.HTML(layout=_native(w)), W.Image(layout=_native(w))
+    self.wipe.observe(lambda _: self._draw_wipe(), 'value'); self._draw_wipe()
+    return W.VBox([self.wipe, self.wipe_label, self.wipe_w])
+
+@patch
+def _zoom_tab(self:Compare)->W.VBox:
+    "Two sliders picking the region, the two 1:1 crops beside each other."
+    self.zoom_x, self.zoom_y = (W.FloatSlider(value=0.5, min=0, max=1, step=0.01, description=d, continuous_update=False) for d in ('zoom x', 'zoom y'))
+    self.zoom_left, self.zoom_right = W.Image(), W.Image()
+    for s in (self.zoom_x, self.zoom_y): s.observe(lambda _: self._draw_zoom(), 'value')
+    self._draw_zoom(); n = self.names
+    titles = (f'{n[0]}, 1:1', f'{n[1]}, 1:1') if self.other_full is not None else (f'{n[0]}, enlarged to match', f'{n[1]}, 1:1')
+    return W.VBox([W.HBox([self.zoom_x, self.zoom_y]), W.HBox([W.VBox([W.HTML(f'<b>{titles[0]}</b>'), self.zoom_left]), W.VBox([W.HTML(f'<b>{titles[1]}</b>'), self.zoom_right])])])
+
+@patch
+def _answer_row(self:Compare, ab:bool)->W.HBox:
+    "The 1-5 rating buttons, the A/B buttons (when `ab`), the comment box; makes `status`."
+    self.rating_buttons = [W.Button(description=str(i), tooltip=f'rate {i} of 5', layout=W.Layout(width='44px')) for i in range(1, 6)]
+    for i, b in enumerate(self.rating_buttons, 1): b.on_click(lambda _, i=i: self.rate(i))
+    self.choice_buttons = [W.Button(description=f'{n} is better', tooltip=f'{n} is the better one') for n in 'AB'] if ab else []
+    for n, b in zip('ab', self.choice_buttons): b.on_click(lambda _, n=n: self.choose(n))
+    self.comment, self.status = W.Text(placeholder='comment (optional)', layout=W.Layout(width='320px')), W.HTML()
+    return W.HBox([W.HTML('rate A:' if ab else 'rate:'), *self.rating_buttons, *self.choice_buttons, self.comment])
+
+
+# %% ../nbs/10_widgets.ipynb #c898049e
+@patch
 def _draw_wipe(self:Compare):
-    "After left of the slider, before (or B) right of it, a white line between."
-    a, b = np.asarray(self.a), np.asarray(self.b).copy(); x = int(round(self.wipe.value * a.shape[1]))
-    b[:, :x] = a[:, :x]
-    if 0 < x < a.shape[1]: b[:, x - 1] = 255
-    self.wipe_w.value = _png(PILImage.fromarray(b))
+    "The left view left of the slider, the right view right of it, a white line between; the label row says which is which."
+    l, r = np.asarray(self.left), np.asarray(self.right).copy(); x = int(round(self.wipe.value * l.shape[1]))
+    r[:, :x] = l[:, :x]
+    if 0 < x < l.shape[1]: r[:, x - 1] = 255
+    self.wipe_w.value = _png(PILImage.fromarray(r))
+    self.wipe_label.value = (f'<div style="display:flex;justify-content:space-between"><b>◀ {self.names[0]}</b>'
+                             f'<span>split at {self.wipe.value:.0%}</span><b>{self.names[1]} ▶</b></div>')
 
 @patch
 def _zoom_box(self:Compare)->tuple[int, int, int, int]:
@@ -99,18 +166,25 @@ def _zoom_box(self:Compare)->tuple[int, int, int, int]:
 
 @patch
 def _draw_zoom(self:Compare):
-    "1:1 crops: the after's own pixels, and the same region of the other side."
-    box = self._zoom_box(); self.zoom_left.value = _png(self.full.crop(box))
-    if self.other_full is not None: right = self.other_full.crop(box)
-    else:  # the same region of the input, enlarged to the crop's size
-        sx, sy = self.before_full.width / self.full.width, self.before_full.height / self.full.height
-        right = self.before_full.resize((box[2] - box[0], box[3] - box[1]), PILImage.BICUBIC, box=(box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy))
-    self.zoom_right.value = _png(right)
+    "1:1 crops: the after's (or A's) own pixels, and the same region of the before (enlarged) or of B."
+    box = self._zoom_box(); after = self.full.crop(box)
+    if self.other_full is not None: self.zoom_left.value, self.zoom_right.value = _png(after), _png(self.other_full.crop(box)); return
+    sx, sy = self.before_full.width / self.full.width, self.before_full.height / self.full.height  # the input's region, enlarged to the crop's size
+    before = self.before_full.resize((box[2] - box[0], box[3] - box[1]), PILImage.BICUBIC, box=(box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy))
+    self.zoom_left.value, self.zoom_right.value = _png(before), _png(after)
 
 # %% ../nbs/10_widgets.ipynb #9ed0219f
 @patch
+def select(self:Compare, kind:str, # 'rating' or 'choice'
+           value, # 1-5, or 'a' / 'b'
+          ):
+    "Show `value` as the selected answer: its button primary, the others reset."
+    buttons, values = (self.rating_buttons, range(1, 6)) if kind == 'rating' else (self.choice_buttons, 'ab')
+    for b, v in zip(buttons, values): b.button_style = 'primary' if v == value else ''
+
+@patch
 def _done(self:Compare, kind:str, value, fid:int|None, msg:str):
-    self.clicks.append((kind, value, fid)); self.status.value = msg
+    self.clicks.append((kind, value, fid)); self.status.value = msg; self.select(kind, value)
     if fid is not None:
         self.comment.value = ''
         if self.sink is not None: self.sink.log(fid)
@@ -120,10 +194,10 @@ def _done(self:Compare, kind:str, value, fid:int|None, msg:str):
 @patch
 def rate(self:Compare, rating:int)->int|None:
     "Store a 1-5 rating of the after (A); returns the feedback id (None if not stored)."
-    if self.store is None or self.enhancement_id is None: return self._done('rating', rating, None, f'rating {rating} noted — <b>not saved</b> (no store)')
+    if self.store is None or self.enhancement_id is None: return self._done('rating', rating, None, f'rating {rating} of 5 noted — <b>not saved</b> (no store)')
     try: fid = self.store.rate(self.enhancement_id, rating, comment=self.comment.value or None, user=self.user, session=self.session)
     except Enhance5kError as e: self.status.value = f'<b style="color:#b00">not saved: {e}</b>'; return None
-    return self._done('rating', rating, fid, f'✓ saved: rating <b>{rating}</b> for enhancement #{self.enhancement_id} (feedback #{fid}) at {time.strftime("%H:%M:%S")}')
+    return self._done('rating', rating, fid, f'✓ saved: {rating} of 5 — rating <b>{rating}</b> for enhancement #{self.enhancement_id} (feedback #{fid}) at {time.strftime("%H:%M:%S")}')
 
 @patch
 def choose(self:Compare, which:str)->int|None:
@@ -137,25 +211,29 @@ def compare(before, # the input
             after, # the enhanced output
             store:FeedbackStore|None=None, # where ratings go
             enhancement_id:int|None=None, # the store's id of `after`
-            **kwargs, # for `Compare` (other, other_id, sink, session, user, view, crop, on_rate)
+            **kwargs, # for `Compare` (other, other_id, sink, session, user, view, height, crop, on_rate, finish)
            )->Compare:
     "A before/after compare widget with rating buttons (`.rating_buttons` are the 1..5 Buttons in order)."
     return Compare(before, after, store, enhancement_id, **kwargs)
 
 # %% ../nbs/10_widgets.ipynb #f0ac00e0
-class Review(W.VBox):
+class Review(_OwnsRun, W.VBox):
     "Step through enhancements, compare and rate each."
     def __init__(self, items:list, # EnhanceResults, or ids of enhancements in `store`
                  store:FeedbackStore|None=None, # where ratings go (needed for ids)
                  inputs:list|None=None, # the inputs of results that were made from memory
                  sink=True, # a WandbSink, True (one for the session, when there is a store) or None
                  session:str|None=None, user:str|None=None,
-                 view:int=640, crop:int=256):
+                 view:int=640, height:int=480, crop:int=256, # as for `Compare`
+                 finish:bool=True, # finish the sink's W&B run (and log its table) on `close()` or when the kernel exits
+                ):
         if not items: raise FeedbackError("review needs at least one enhancement")
         if store is None and any(isinstance(i, (int, np.integer)) for i in items): raise FeedbackError("review of enhancement ids needs the store they are in")
-        self.items, self.store, self.inputs, self.user, self.view, self.crop = list(items), store, inputs, user, view, crop
+        self.items, self.store, self.inputs, self.user, self.view, self.height, self.crop = list(items), store, inputs, user, view, height, crop
         self.session = session or getattr(sink, 'session', None) or time.strftime('review-%Y%m%d-%H%M%S')
         self.sink = (WandbSink(store, session=self.session) if store is not None else None) if sink is True else sink
+        self.finish_sink, self.compare = finish and self.sink is not None, None
+        if self.finish_sink: _finish_at_exit(self)
         self.ids, self.ratings, self.i = [i if isinstance(i, (int, np.integer)) else None for i in self.items], {}, 0
         self.prev, self.next = W.Button(description='◀ previous'), W.Button(description='next ▶')
         self.prev.on_click(lambda _: self.show(self.i - 1)); self.next.on_click(lambda _: self.show(self.i + 1))
@@ -186,9 +264,12 @@ def _pair(self:Review, i:int)->tuple:
 def show(self:Review, i:int):
     "Show item `i` (clamped to the batch)."
     self.i = max(0, min(len(self.items) - 1, i)); before, after, eid = self._pair(self.i)
-    self.compare = Compare(before, after, self.store, eid, sink=self.sink, session=self.session, user=self.user, view=self.view, crop=self.crop, on_rate=self._rated)
+    old, self.compare = self.compare, Compare(before, after, self.store, eid, sink=self.sink, session=self.session, user=self.user, view=self.view,
+                                              height=self.height, crop=self.crop, on_rate=self._rated, finish=False)
+    if self.i in self.ratings: self.compare.select('rating', self.ratings[self.i])
     self.prev.disabled, self.next.disabled = self.i == 0, self.i == len(self.items) - 1
     self._update(); self.children = [W.HBox([self.prev, self.next, self.progress, self.info]), self.compare]
+    if old is not None: old.close()  # its views are gone; the session's sink stays open
 
 @patch
 def _rated(self:Review, cmp, kind, value, fid):
@@ -202,7 +283,7 @@ def _update(self:Review):
 
 def review(results, # EnhanceResults or store ids
            store:FeedbackStore|None=None, # where ratings go
-           **kwargs, # for `Review` (inputs, sink, session, user, view, crop)
+           **kwargs, # for `Review` (inputs, sink, session, user, view, height, crop, finish)
           )->Review:
     "Review a batch of enhancements: previous/next, progress, running mean rating."
     return Review(results, store, **kwargs)
