@@ -69,7 +69,7 @@ def test_api_reference_has_every_public_name(site):
     import importlib
     missing = []
     for nb in sorted((ROOT / 'nbs').glob('[0-9]*.ipynb')):
-        m = re.search(r'#\|\s*default_exp\s+(\S+)', nb.read_text())
+        m = re.search(r'#\|\s*default_exp\s+([\w.]+)', nb.read_text())
         if not m: continue
         mod = importlib.import_module(f'enhance5k.{m.group(1)}'); page = (site / nb.with_suffix('.html').name).read_text()
         names = [n for n in getattr(mod, '__all__', []) if callable(getattr(mod, n, None)) and not n.isupper()]

@@ -1,20 +1,33 @@
 """tools/: what the docs keep of a cell's outputs (tools/nbrun.py) and the README made from nbs/index.ipynb (tools/readme.py)."""
-import json, sys
+import base64, io, json, sys
+import numpy as np
+from PIL import Image
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
 import nbrun, readme
 
+def _png(a, **kw)->str:
+    buf = io.BytesIO(); Image.fromarray(a).save(buf, 'png', **kw); return base64.b64encode(buf.getvalue()).decode()
+
 def test_keep_drops_stderr_widgets_errors_and_big_images():
     assert nbrun.keep({'output_type': 'stream', 'name': 'stderr', 'text': ['warning\n']}) is None
     assert nbrun.keep({'output_type': 'error', 'ename': 'E', 'evalue': '', 'traceback': []}) is None
     w = {'output_type': 'display_data', 'data': {'application/vnd.jupyter.widget-view+json': {'model_id': 'x'}, 'text/plain': ['VBox()']}, 'metadata': {}}
     assert nbrun.keep(w) is None
-    big = {'output_type': 'display_data', 'data': {'image/png': 'A' * (nbrun.MAX_IMAGE + 1), 'text/plain': ['<Figure size 640x480 with 1 Axes>']}, 'metadata': {}}
-    assert nbrun.keep(big) is None
+    noise = _png(np.random.default_rng(0).integers(0, 256, (900, 900, 3), dtype=np.uint8))  # no palette or JPEG fits it
+    big = {'output_type': 'display_data', 'data': {'image/png': noise, 'text/plain': ['<Figure size 640x480 with 1 Axes>']}, 'metadata': {}}
+    assert len(noise) > nbrun.MAX_IMAGE and nbrun.keep(big) is None
     small = dict(big, data={'image/png': 'iVBOR', 'text/plain': ['<Figure size 640x480 with 1 Axes>']})
     assert nbrun.keep(small)['data']['image/png'] == 'iVBOR'
+
+def test_big_plot_is_recompressed_not_dropped():
+    y, x = np.mgrid[0:1200, 0:1200]; plot = np.stack([x % 256, y % 256, (x + y) % 7 * 30], -1).astype(np.uint8)  # few colours, stored uncompressed
+    b64 = _png(plot, compress_level=0); assert len(b64) > nbrun.MAX_IMAGE
+    kept = nbrun.small_image('image/png', b64)
+    (mime, v), = kept.items(); assert mime.startswith('image/') and len(v) <= nbrun.MAX_IMAGE
+    with Image.open(io.BytesIO(base64.b64decode(v))) as im: assert im.size == (1200, 1200)
 
 def test_keep_hides_local_paths_and_clips_long_text():
     o = nbrun.keep({'output_type': 'execute_result', 'execution_count': 3, 'metadata': {}, 'data': {'text/plain': ["Path('/tmp/pytest-1/home/out/photo_5k.png')"]}})

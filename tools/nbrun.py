@@ -5,7 +5,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NBS, BUILD = ROOT / 'nbs', ROOT / 'build' / 'nbs'
 STAMP = BUILD / '.stamp'
-MAX_LINES, MAX_TEXT, MAX_IMAGE, MAX_HTML = 40, 6_000, 160_000, 40_000  # what a shown value may keep (characters; images base64)
+MAX_LINES, MAX_TEXT, MAX_IMAGE, MAX_HTML = 40, 6_000, 250_000, 40_000  # what a shown value may keep (characters; images base64)
 LOCAL = re.compile(r"(?:/tmp|/work|/home|/root|/check|/private|/var/folders)/[^\s'\"<>)\]]*")
 
 def notebooks(paths=None) -> list:
@@ -36,6 +36,18 @@ def _clip(text: str) -> str:
 
 def _lines(text: str) -> list: return text.splitlines(keepends=True)
 
+def small_image(mime: str, b64: str) -> dict:
+    "The image as is when small, else as a 256-colour PNG, else as a JPEG; {} when none fits MAX_IMAGE."
+    import base64, io
+    from PIL import Image
+    if len(b64) <= MAX_IMAGE: return {mime: b64}
+    im = Image.open(io.BytesIO(base64.b64decode(b64))).convert('RGB')
+    for fmt, kw in (('png', dict(optimize=True)), ('jpeg', dict(quality=85, optimize=True))):
+        buf = io.BytesIO(); (im.quantize(256) if fmt == 'png' else im).save(buf, fmt, **kw)
+        out = base64.b64encode(buf.getvalue()).decode()
+        if len(out) <= MAX_IMAGE: return {f'image/{fmt}': out}
+    return {}
+
 def keep(o: dict):
     "A shown value as the docs keep it, or None (stderr, errors, widgets, big blobs)."
     t = o.get('output_type')
@@ -45,7 +57,7 @@ def keep(o: dict):
     if 'application/vnd.jupyter.widget-view+json' in d: return None  # a live widget: nothing to show without a kernel
     data = {}
     for m in ('image/png', 'image/jpeg'):
-        if m in d and len(d[m]) <= MAX_IMAGE: data[m] = d[m]
+        if m in d: data.update(small_image(m, d[m]))
     for m in ('text/html', 'text/markdown'):
         if m in d and len(d[m]) <= MAX_HTML and not LOCAL.search(d[m]): data[m] = _lines(d[m])
     if 'text/plain' in d: data['text/plain'] = _lines(_clip(d['text/plain']))
@@ -66,7 +78,7 @@ def run_one(fn: Path, skip_flags: list):
         if c.cell_type != 'code' or 'nbdev_export(' in c.source: return True
         d = getattr(c, 'directives_', {}) or {}
         return d.get('eval:', [''])[0].lower() == 'false' or bool(set(skip_flags) & d.keys())
-    k, start, err = CaptureShell(fn), time.time(), ''
+    k, start, err = CaptureShell(fn, mpl_format='png'), time.time(), ''  # 1x PNGs: the docs keep them
     try:
         with working_directory(fn.parent): k.run_all(nb, exc_stop=True, preproc=skip)
     except Exception: err = k.prettytb(fname=fn)
