@@ -82,8 +82,9 @@ def test_search_index(site):
 
 @pytest.fixture(scope='module')
 def served(site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    handler = functools.partial(Quiet, directory=str(site))
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield f'http://127.0.0.1:{srv.server_address[1]}'
@@ -101,7 +102,8 @@ def test_pages_in_chromium(served):
         for name in PAGES:
             page.goto(f'{served}/{name}'); page.wait_for_load_state('networkidle')
             imgs = page.eval_on_selector_all('img', 'els => els.map(e => [e.getAttribute("src"), e.complete && e.naturalWidth > 0])')
-            assert imgs and all(ok for _, ok in imgs), f'{name}: images not shown: {[s for s, ok in imgs if not ok]}'
+            assert imgs, f'{name}: no images'
+            assert all(ok for _, ok in imgs), f'{name}: images not shown: {[s for s, ok in imgs if not ok]}'
             assert page.locator('.cell-output').count() > 0, name
             page.screenshot(path=ART / (name.replace('/', '_').replace('.html', '.png')), full_page=True)
         n = page.evaluate("async () => (await (await fetch('search.json')).json()).length")
