@@ -59,3 +59,13 @@ def test_readme_from_notebook(tmp_path):
 
 def test_committed_readme_is_current():
     assert (ROOT / 'README.md').read_text() == readme.readme(ROOT / 'nbs' / 'index.ipynb'), 'run `make readme`'
+
+def test_save_outputs_keeps_edits_made_meanwhile(tmp_path):
+    def nb(*cells): return {'cells': [{'cell_type': 'code', 'id': i, 'metadata': {}, 'execution_count': None, 'source': [s], 'outputs': o} for i, s, o in cells], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}
+    out = [{'output_type': 'stream', 'name': 'stdout', 'text': ['2\n']}]
+    built, dest = tmp_path / 'built.ipynb', tmp_path / 'dest.ipynb'
+    built.write_text(json.dumps(nb(('a', 'print(2)', out), ('b', 'x = 1', out))))
+    dest.write_text(json.dumps(nb(('a', 'print(2)', []), ('b', 'x = 2', []), ('c', 'new()', []))))  # b edited and c added while the run ran
+    nbrun.save_outputs(built, dest)
+    got = {c['id']: (''.join(c['source']), c['outputs']) for c in json.loads(dest.read_text())['cells']}
+    assert got == {'a': ('print(2)', out), 'b': ('x = 2', []), 'c': ('new()', [])}

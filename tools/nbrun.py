@@ -101,6 +101,15 @@ def write_nb(nb: dict, dest: Path):
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
 
+def save_outputs(built: Path, dest: Path):
+    "Put the kept outputs into `dest`, cell by cell, only where the cell's source is still the one that ran (edits made meanwhile are kept)."
+    ran = {c.get('id'): c for c in json.loads(built.read_text())['cells'] if c['cell_type'] == 'code'}
+    nb = json.loads(dest.read_text())
+    for c in nb['cells']:
+        r = ran.get(c.get('id'))
+        if c['cell_type'] == 'code' and r and ''.join(r['source']) == ''.join(c['source']): c['outputs'] = r['outputs']
+    write_nb(nb, dest)
+
 def copy_site_files():
     "The site's other files (yml, css, images), links followed."
     for p in NBS.rglob('*'):
@@ -133,7 +142,7 @@ def main(argv=None):
         if not a.paths: STAMP.write_text(st)
     copy_site_files()
     if a.save:
-        for f in files: shutil.copyfile(BUILD / f.relative_to(NBS), f)
+        for f in files: save_outputs(BUILD / f.relative_to(NBS), f)
         subprocess.run([str(Path(sys.executable).parent / 'nbdev_clean')], cwd=ROOT, check=True)
         print('nbrun: outputs saved into nbs/ (review and commit)')
 
