@@ -572,6 +572,13 @@ def page_compare(st, ctx):
                 ctx.store.choose(e['id'], b['id'], pick, user=ctx.user, session=ctx.token); st.success(f"Saved: you prefer #{pick}.")
 
 # %% ../nbs/12_app.ipynb #ff9fa1f9
+def _cell(v)->str:
+    "A report value as table text (one type per column: Arrow refuses a column of floats and dicts)."
+    if v is None: return '–'
+    if isinstance(v, float): return f'{v:.4g}'
+    if isinstance(v, dict): return ', '.join(f'{k} {_cell(x)}' for k, x in v.items())
+    return str(v)
+
 def page_history(st, ctx):
     "The user's enhancements: thumbnail, settings, ratings, the report, download, delete."
     st.header('History'); h = history(ctx.store, ctx.db, ctx.user)
@@ -589,7 +596,7 @@ def page_history(st, ctx):
                     f"your ratings: {', '.join(map(str, rated.get(e['id'], []))) or 'none yet'}")
             rep = e.get('report') or {}
             with c2.expander('Quality report'):
-                b = rep.get('baseline', {}); rows = [{'group': g.replace('_', ' '), 'metric': k, 'before': b.get(g, {}).get(k), 'after': v}
+                b = rep.get('baseline', {}); rows = [{'group': g.replace('_', ' '), 'metric': k, 'before': _cell(b.get(g, {}).get(k)), 'after': _cell(v)}
                                                     for g in ('image_quality', 'colour_accuracy', 'detail_preservation', 'performance') for k, v in (rep.get(g) or {}).items()]
                 st.table(rows) if rows else st.caption('no report stored')
                 for n in (rep.get('info') or {}).get('notes', []): st.text(n)

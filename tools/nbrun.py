@@ -137,13 +137,18 @@ def main(argv=None):
         for f, r in zip(files, res): write_nb(with_outputs(f, r[2]), BUILD / f.relative_to(NBS))
         slow = sorted(((r[1], f.relative_to(NBS)) for f, r in zip(files, res)), reverse=True)[:3]
         print('nbrun: slowest ' + ', '.join(f'{n} {s:.0f} s' for s, n in slow))
-        if bad: sys.exit(f"nbrun: failed: {', '.join(str(f.relative_to(NBS)) for f, _ in bad)}")
+        if bad:
+            if a.save: save([f for f, r in zip(files, res) if r[0]])
+            sys.exit(f"nbrun: failed: {', '.join(str(f.relative_to(NBS)) for f, _ in bad)}")
         print(f'nbrun: {len(files)} notebooks ran; outputs kept in build/nbs')
         if not a.paths: STAMP.write_text(st)
     copy_site_files()
-    if a.save:
-        for f in files: save_outputs(BUILD / f.relative_to(NBS), f)
-        subprocess.run([str(Path(sys.executable).parent / 'nbdev_clean')], cwd=ROOT, check=True)
-        print('nbrun: outputs saved into nbs/ (review and commit)')
+    if a.save: save(files)
+
+def save(files: list):
+    "Write the kept outputs of `files` back into nbs/, then nbdev_clean."
+    for f in files: save_outputs(BUILD / f.relative_to(NBS), f)
+    subprocess.run([str(Path(sys.executable).parent / 'nbdev_clean')], cwd=ROOT, check=True)
+    print(f'nbrun: outputs of {len(files)} notebooks saved into nbs/ (review and commit)')
 
 if __name__ == '__main__': main()
