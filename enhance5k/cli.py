@@ -196,19 +196,30 @@ def cmd_train(args)->int:
                      init=args.init, loss=args.loss, gms_weight=args.gms_weight)
     print(f"wrote {p} and {p.with_suffix('.json')}"); return 0
 
+def _model_line(name:str, c:dict)->str:
+    "One line of `enhance5k models`: scale, parameters, figures or architecture, deployed version."
+    from enhance5k.models import current_version, deployed_versions
+    b = c.get('benchmark', {}).get('figures', {})
+    figs = ', '.join(f"{k} {v}" for k, v in b.items() if k.endswith('psnr') or k.startswith('time'))
+    a = c.get('architecture', {})
+    if a.get('class') == 'spandrel': figs = f"{a.get('name')} (added from {c.get('source', {}).get('file')}, RGB, tile context {a.get('context')} px)"
+    v = current_version(name); dep = f"; deployed {v} of {', '.join(deployed_versions(name))}" if v and a.get('class') != 'spandrel' else ''
+    return f"{name}: x{c.get('scale')}, {c.get('parameters')} parameters{'; ' + figs if figs else ''}{dep}"
+
 def cmd_models(args)->int:
-    "List the available models with their scale and measured figures, or roll a deployed model back."
-    from enhance5k.models import list_models, current_version, deployed_versions
+    "List the available models (shipped, deployed, added), add a foreign model, or roll a deployed model back."
+    from enhance5k.models import list_models, current_version
     if args.action == 'rollback':
         from enhance5k.finetune import rollback
         if not args.name: raise ConfigError("enhance5k models rollback needs a model name, e.g. fast-x4")
         was = current_version(args.name); now = rollback(args.name)
         print(f"{args.name}: {was} -> {now}"); return 0
-    for name, c in list_models().items():
-        b = c.get('benchmark', {}).get('figures', {})
-        figs = ', '.join(f"{k} {v}" for k, v in b.items() if k.endswith('psnr') or k.startswith('time'))
-        v = current_version(name); dep = f"; deployed {v} of {', '.join(deployed_versions(name))}" if v else ''
-        print(f"{name}: x{c.get('scale')}, {c.get('parameters')} parameters{'; ' + figs if figs else ''}{dep}")
+    if args.action == 'add':
+        from enhance5k.models import add_model
+        if not args.name: raise ConfigError("enhance5k models add needs a weights file: enhance5k models add PATH [--name NAME]")
+        w = add_model(args.name, args.as_name); c = list_models()[w.parent.parent.name]
+        print(f"added {_model_line(w.parent.parent.name, c)}\nat {w.parent}"); return 0
+    for name, c in list_models().items(): print(_model_line(name, c))
     return 0
 
 def cmd_finetune(args)->int:
@@ -234,7 +245,6 @@ def cmd_app(args)->int:
     import os
     os.execv(sys.executable, [sys.executable, '-m', 'enhance5k.app', *args.rest])
 
-
 # %% ../nbs/11_cli.ipynb #50363cd5
 def parser()->argparse.ArgumentParser:
     "The argument parser of the `enhance5k` command."
@@ -244,7 +254,7 @@ def parser()->argparse.ArgumentParser:
     e.add_argument('inputs', nargs='+', metavar='INPUT', help='image files or folders of images')
     e.add_argument('-o', '--output', required=True, metavar='OUT', help='output folder (or file, for one input)')
     e.add_argument('--target', default='5k', help='5k, 4k, 8k, WxH (fit inside) or xN (default: 5k); outputs over ENHANCE5K_MAX_OUTPUT_PIXELS (16K x 16K) are refused')
-    e.add_argument('--model', default='fast-x4', help="fast-x2, fast-x4, quality-x4, photo-x4, a .safetensors path, or bicubic (default: fast-x4; a need of at most x2 runs its x2 sibling)")
+    e.add_argument('--model', default='fast-x4', help="fast-x2, fast-x4, quality-x4, photo-x4, a model added with `enhance5k models add`, a weights path (.safetensors, or a spandrel architecture's .pth/.pt/.ckpt), or bicubic (default: fast-x4; a need of at most x2 runs its x2 sibling)")
     e.add_argument('--device', help='cpu, cuda, cuda:N (default: ENHANCE5K_DEVICE, else CUDA when present)')
     e.add_argument('--tile', type=int, help='tile size in input pixels (default: 256 on CPU, from free memory on CUDA)')
     e.add_argument('--format', choices=['png', 'jpg', 'webp', 'tiff', 'bmp'], help='output format (default: png, or the output file suffix)')
@@ -284,9 +294,10 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--loss', choices=('l1', 'l2', 'l1+gms'), default='l1', help='training loss (l1+gms: L1 plus a gradient-similarity term against over-smoothing)')
     t.add_argument('--gms-weight', type=float, default=0.1, help='weight of the gradient-similarity term of --loss l1+gms')
     t.set_defaults(func=cmd_train)
-    mo = sub.add_parser('models', help='list the available models, or roll a deployed one back')
-    mo.add_argument('action', nargs='?', choices=('list', 'rollback'), default='list', help='list (default) or rollback')
-    mo.add_argument('name', nargs='?', help='the model to roll back, e.g. fast-x4')
+    mo = sub.add_parser('models', help='list the available models, add one (any spandrel SR architecture), or roll a deployed one back')
+    mo.add_argument('action', nargs='?', choices=('list', 'add', 'rollback'), default='list', help='list (default), add PATH, or rollback NAME')
+    mo.add_argument('name', nargs='?', help='add: the weights file (.safetensors, .pth, .pt, .ckpt); rollback: the model, e.g. fast-x4')
+    mo.add_argument('--name', dest='as_name', metavar='NAME', help='add: the name to register it under (default: the file name without its suffix)')
     mo.set_defaults(func=cmd_models)
     st = sub.add_parser('stats', help='success rate, time, memory and ratings per model, and trends, from the feedback store')
     st.add_argument('--db', help='feedback database (default: ENHANCE5K_HOME/feedback/feedback.db)')

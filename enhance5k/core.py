@@ -7,8 +7,9 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['TARGETS', 'Enhance5kError', 'InvalidImageError', 'ImageTooLargeError', 'UnsupportedFormatError',
-           'MissingWeightsError', 'FeedbackError', 'OutputError', 'ConfigError', 'ParamError', 'PipelineError',
-           'Settings', 'settings', 'data_dir', 'data_missing_reason', 'target_size', 'check_output', 'get_device']
+           'MissingWeightsError', 'ModelError', 'FeedbackError', 'OutputError', 'ConfigError', 'ParamError',
+           'PipelineError', 'Settings', 'settings', 'data_dir', 'data_missing_reason', 'target_size', 'check_output',
+           'get_device']
 
 # %% ../nbs/00_core.ipynb #fa134874
 import os, re
@@ -30,6 +31,9 @@ class UnsupportedFormatError(Enhance5kError, ValueError):
 
 class MissingWeightsError(Enhance5kError, FileNotFoundError):
     "Model or backbone weights are missing or corrupt."
+
+class ModelError(Enhance5kError, ValueError):
+    "A weights file is not a model enhance5k can run (unknown or unsupported architecture, scale or channels, or a pickle that would run code)."
 
 class FeedbackError(Enhance5kError):
     "The feedback store could not record or read feedback."

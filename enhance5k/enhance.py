@@ -111,12 +111,18 @@ def _chain(models:list):
 def auto_tile(models:list, # the loaded models
               device=None, # where they run
              )->int:
-    "Tile height (input pixels): 256 on CPU; on CUDA chosen from free memory. Tiles are up to 6 times as wide."
+    "Tile height (input pixels): 256 on CPU (less for a foreign model whose `max_tile` says so); on CUDA chosen from free memory. Tiles are up to 6 times as wide."
     dev = torch.device(device or 'cpu')
-    if dev.type != 'cuda' or not models: return 256
+    if dev.type != 'cuda' or not models: return min([256] + [getattr(m, 'max_tile', 256) for m in models])  # foreign models bound their tiles
     free = torch.cuda.mem_get_info(dev)[0]
     per_px = sum(4 * 2 * (m.channels + m.scale ** 2) for m in models) * 4  # activations, half precision, generous
     return int(max(128, min(2048, math.sqrt(0.5 * free / per_px)) // 64 * 64))
+
+def _grid(models:list)->int:
+    "Input-pixel grid tiles must start on so that every model's windows fall as on the whole image (1 for our models)."
+    g, S = 1, 1
+    for m in models: a = getattr(m, 'align', 1); g = math.lcm(g, a // math.gcd(a, S)); S *= m.scale
+    return g
 
 # %% ../nbs/06_enhance.ipynb #9d8f3b7e
 def _float(t:torch.Tensor)->torch.Tensor:
@@ -182,7 +188,7 @@ def render(x:torch.Tensor, # image (1,C,h,w): float in [0,1], or uint8 (the 8-bi
           )->np.ndarray:
     "Adjust, super-resolve and resize `x` to `size` strip by strip; returns (H,W,C) uint8/uint16. Memory: the output and one band."
     if tile is not None and tile < 1: raise ConfigError(f"tile must be a positive number of pixels, got {tile}")
-    models = list(models); fn, S, ctx = _chain(models)
+    models = list(models); fn, S, ctx = _chain(models); g = _grid(models); ctx = -(-ctx // g) * g
     dev = next(models[0].parameters()).device if models else None
     tile = tile or auto_tile(models, dev)
     _, C, h, w = x.shape; (W, H), Hs = size, h * S
@@ -194,7 +200,7 @@ def render(x:torch.Tensor, # image (1,C,h,w): float in [0,1], or uint8 (the 8-bi
     for k, r0 in enumerate(starts):
         r1 = min(H, r0 + rows)
         a, b = (r0, r1) if Hs == H else (int(ih[r0:r1].min()), int(ih[r0:r1].max()) + 1)  # the SR rows this strip reads
-        la, lb = max(0, a // S - ctx), min(h, -(-b // S) + ctx)
+        la, lb = max(0, a // S - ctx), min(h, -(-b // S) + ctx); la -= la % g  # on the models' grid
         band = x[:, :, la:lb]
         if pre is not None:
             pa, pb = max(0, la - margin), min(h, lb + margin)
@@ -202,7 +208,7 @@ def render(x:torch.Tensor, # image (1,C,h,w): float in [0,1], or uint8 (the 8-bi
             if u8: band = band.mul(255).add_(0.5).clamp_(0, 255).to(torch.uint8)
         if models and not u8: band = _float(band)
         if models:
-            band = _sr_band(fn, band, S, ctx, max(tile, 6 * tile)) if _exact(models) else \
+            band = _sr_band(fn, band, S, ctx, -(-6 * tile // g) * g) if _exact(models) else \
                    tile_apply(fn, band, S, tile=(lb - la, max(tile, min(w, 6 * tile))), overlap=overlap, context=ctx)
             if band.is_floating_point() and not torch.isfinite(band).all():
                 raise PipelineError(f"the model produced NaN or infinite values in output rows {r0}-{r1}: the weights may be damaged; try another --model")
@@ -462,7 +468,7 @@ def _read(input, target:str)->tuple[Image, tuple]:
 
 def enhance(input, # a path, bytes, file object or an enhance5k Image
             target:str='5k', # output size: 5k, 4k, 8k, WxH, xN
-            model:str=DEFAULT_MODEL, # a model name (see `available_models`), a .safetensors path, or 'bicubic'
+            model:str=DEFAULT_MODEL, # a model name (see `available_models`; added ones too), a weights path (.safetensors, or a spandrel architecture's .pth/.pt/.ckpt), or 'bicubic'
             params=None, # colour/detail parameters: None (none), 'auto', 'learned' (from `taste`, for this photo), a dict, JSON, or EnhanceParams
             taste=None, # for params='learned': anything with `params_for(image)` (a `learn.PreferenceLearner`, `learn.learned_taste(store, user)`)
             device:str|None=None, # 'cpu', 'cuda', ...; None picks

@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['LUMA', 'ENSEMBLES', 'PRESETS', 'luma', 'RepConv', 'dihedral', 'SRNet', 'weights_dirs', 'sha256_file', 'models_home',
-           'deployed_versions', 'current_version', 'find_weights', 'read_card', 'list_models', 'save_model',
-           'cpu_backend', 'OrtRunner', 'attach_runner', 'load_model']
+__all__ = ['LUMA', 'ENSEMBLES', 'PRESETS', 'FOREIGN_SUFFIXES', 'FOREIGN_TILE_BYTES', 'LICENCE_NOTE', 'luma', 'RepConv',
+           'dihedral', 'SRNet', 'weights_dirs', 'sha256_file', 'models_home', 'deployed_versions', 'current_version',
+           'find_weights', 'read_card', 'list_models', 'save_model', 'cpu_backend', 'OrtRunner', 'attach_runner',
+           'load_model', 'read_state_dict', 'describe', 'ForeignModel', 'measure_context', 'foreign_model',
+           'foreign_card', 'add_model']
 
 # %% ../nbs/04_models.ipynb #3a9afcaa
 import hashlib, json, os, threading
@@ -18,6 +20,11 @@ import torch.nn.functional as F
 from torch import nn
 from .core import *
 from .ops import check_image
+
+# %% ../nbs/04_models.ipynb #ad4054c4
+import importlib, math, re, shutil, tempfile, zipfile
+from safetensors.torch import load_file, save_file
+from safetensors import SafetensorError
 
 # %% ../nbs/04_models.ipynb #8be6fd01
 LUMA = (0.299, 0.587, 0.114)
@@ -162,11 +169,13 @@ def current_version(name:str)->str|None:
     return v if v in deployed_versions(name) else None
 
 # %% ../nbs/04_models.ipynb #bb1cb0f4
-def find_weights(name_or_path:str|Path, # 'fast-x4' (newest deployed, else shipped), 'fast-x4@v2', 'fast-x4@shipped', or a .safetensors path
+FOREIGN_SUFFIXES = ('.safetensors', '.pth', '.pt', '.ckpt') # weights files `load_model` hands to spandrel
+
+def find_weights(name_or_path:str|Path, # 'fast-x4' (newest deployed, else shipped), 'fast-x4@v2', 'fast-x4@shipped', an added model's name, or a .safetensors/.pth/.pt/.ckpt path
                 )->Path:
-    "The `.safetensors` file for a name, a pinned version or a path, or `MissingWeightsError`."
+    "The weights file for a name, a pinned version or a path, or `MissingWeightsError`."
     p = Path(name_or_path)
-    if p.suffix == '.safetensors':
+    if p.suffix.lower() in FOREIGN_SUFFIXES:
         if p.is_file(): return p
         raise MissingWeightsError(f"weights file not found: {p}")
     name, _, pin = str(name_or_path).partition('@')
@@ -188,7 +197,7 @@ def read_card(weights:Path)->dict:
 
 # %% ../nbs/04_models.ipynb #2bb5e6ee
 def list_models()->dict[str, dict]:
-    "Names of the available models with their model cards (first folder wins)."
+    "Names of the available models with their model cards: shipped and deployed (first folder wins), then the added ones (`add_model`)."
     out = {}
     for d in weights_dirs():
         if not d.is_dir(): continue
@@ -196,6 +205,11 @@ def list_models()->dict[str, dict]:
             if f.stem not in out and f.with_suffix('.json').is_file():
                 try: out[f.stem] = read_card(f)
                 except MissingWeightsError: pass
+    home = models_home()
+    for d in sorted(home.iterdir()) if home.is_dir() else []:
+        if d.name in out or d.name.startswith('.') or not (v := current_version(d.name)): continue
+        try: out[d.name] = read_card(d / v / f'{d.name}.safetensors')
+        except MissingWeightsError: pass
     return out
 
 # %% ../nbs/04_models.ipynb #f8fb148c
@@ -276,29 +290,209 @@ def attach_runner(m:nn.Module, key:str)->nn.Module:
 # %% ../nbs/04_models.ipynb #b6cef62f
 _CACHE, _LOCK = {}, threading.Lock()
 
-def load_model(name_or_path:str|Path='fast-x4', # preset name or path to a .safetensors file
+def _load_srnet(f:Path, card:dict)->SRNet:
+    "One of our networks from its safetensors and card, hash checked."
+    if card.get('sha256') != sha256_file(f): raise MissingWeightsError(f"weights file {f} is corrupt: its sha256 does not match its model card")
+    a = card.get('architecture', {})
+    if a.get('class') != 'SRNet': raise MissingWeightsError(f"model card {f.with_suffix('.json')} names an unknown architecture {a.get('class')!r}")
+    try: m = SRNet(a['scale'], a['channels'], a['blocks'], ensemble=a.get('ensemble', 1))
+    except ConfigError as e: raise MissingWeightsError(f"model card {f.with_suffix('.json')}: {e}") from None
+    try: m.load_state_dict(load_file(str(f)))
+    except (SafetensorError, RuntimeError, OSError) as e: raise MissingWeightsError(f"cannot load weights {f}: {e}") from None
+    m.card = card
+    return m.to(memory_format=torch.channels_last)
+
+def _load_any(f:Path)->nn.Module:
+    "Ours when a card names SRNet; a foreign (spandrel) model when the card says so, or for a file without a card."
+    if f.suffix.lower() == '.safetensors' and f.with_suffix('.json').is_file():
+        card = read_card(f)
+        return _load_foreign(f, card) if card.get('architecture', {}).get('class') == 'spandrel' else _load_srnet(f, card)
+    try: return _load_foreign(f, None)
+    except ModelError as e:
+        if f.suffix.lower() != '.safetensors': raise
+        raise MissingWeightsError(f"model card missing: {f.with_suffix('.json')} (our weights need their JSON card), and {e}") from None
+
+def load_model(name_or_path:str|Path='fast-x4', # a model name (shipped, deployed or added) or a weights file (ours, or any spandrel SR architecture)
                device:str|None=None, # 'cpu', 'cuda', ...; None picks (see `get_device`)
                cache:bool=True, # share one loaded copy per process
-              )->SRNet:
-    "A shipped or deployed model in eval mode, with `.scale` and `.card`."
-    from safetensors.torch import load_file
-    from safetensors import SafetensorError
+              )->nn.Module:
+    "A model in eval mode, with `.scale`, `.context` and `.card`: an `SRNet`, or a `ForeignModel` for spandrel's architectures."
     f = find_weights(name_or_path); dev = get_device(device)
     key = (str(f.resolve()), f.stat().st_mtime_ns, str(dev))
     with _LOCK:
         if cache and key in _CACHE: return _CACHE[key]
-        card = read_card(f)
-        if card.get('sha256') != sha256_file(f): raise MissingWeightsError(f"weights file {f} is corrupt: its sha256 does not match its model card")
-        a = card.get('architecture', {})
-        if a.get('class') != 'SRNet': raise MissingWeightsError(f"model card {f.with_suffix('.json')} names an unknown architecture {a.get('class')!r}")
-        try: m = SRNet(a['scale'], a['channels'], a['blocks'], ensemble=a.get('ensemble', 1))
-        except ConfigError as e: raise MissingWeightsError(f"model card {f.with_suffix('.json')}: {e}") from None
-        try: m.load_state_dict(load_file(str(f)))
-        except (SafetensorError, RuntimeError, OSError) as e: raise MissingWeightsError(f"cannot load weights {f}: {e}") from None
-        if not all(torch.isfinite(t).all() for t in m.state_dict().values()): raise MissingWeightsError(f"weights file {f} holds NaN or infinite values: retrain or restore it")
-        m = m.eval().to(dev).to(memory_format=torch.channels_last)
+        m = _load_any(f)
+        if not all(torch.isfinite(t).all() for t in m.state_dict().values() if t.is_floating_point()): raise MissingWeightsError(f"weights file {f} holds NaN or infinite values: retrain or restore it")
+        m = m.eval().to(dev)
         for p in m.parameters(): p.requires_grad_(False)
-        m.card, m.name = card, card.get('name', f.stem)
-        if dev.type == 'cpu': attach_runner(m, card['sha256'])
+        m.name = m.card.get('name', f.stem)
+        if dev.type == 'cpu' and isinstance(m, SRNet): attach_runner(m, m.card['sha256'])
         if cache: _CACHE[key] = m
         return m
+
+# %% ../nbs/04_models.ipynb #fdacafad
+def _spandrel():
+    "spandrel, imported on first use: it adds about 2 s to start-up, which only foreign models should pay."
+    return importlib.import_module('spandrel')
+
+def _torchscript(p:Path)->bool:
+    "Is `p` a TorchScript archive (it carries code, not just tensors)?"
+    if not zipfile.is_zipfile(p): return False
+    with zipfile.ZipFile(p) as z: return any(n.endswith('constants.pkl') or '/code/' in n for n in z.namelist())
+
+def read_state_dict(path:str|Path, # a .safetensors, .pth, .pt or .ckpt file
+                   )->dict:
+    "The tensors of a weights file, never running code from it (safetensors, or `torch.load(weights_only=True)`), unwrapped by spandrel."
+    p = Path(path); sfx = p.suffix.lower()
+    if sfx not in FOREIGN_SUFFIXES: raise ModelError(f"{p.name}: unsupported weights format {p.suffix!r} (use {', '.join(FOREIGN_SUFFIXES)})")
+    if not p.is_file(): raise MissingWeightsError(f"weights file not found: {p}")
+    if sfx != '.safetensors' and _torchscript(p): raise ModelError(f"{p.name}: a TorchScript archive carries code and is refused; save the network's state_dict instead")
+    try: sd = load_file(str(p)) if sfx == '.safetensors' else torch.load(p, map_location='cpu', weights_only=True)
+    except Exception as e:
+        why = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
+        raise ModelError(f"{p.name}: refused, not a plain weights file (a pickle that needs code to load, or damaged): {why}") from None
+    if not isinstance(sd, dict): raise ModelError(f"{p.name}: holds a {type(sd).__name__}, not a state dict of tensors")
+    sd = {k: v for k, v in _spandrel().canonicalize_state_dict(sd).items() if isinstance(v, torch.Tensor)}
+    if not sd: raise ModelError(f"{p.name}: holds no tensors")
+    return sd
+
+# %% ../nbs/04_models.ipynb #6b28e002
+FOREIGN_TILE_BYTES = 512 * 2 ** 20 # activation memory a foreign model's tile may take on the CPU (sets `max_tile`)
+
+def describe(d)->dict:
+    "The model-card facts of a spandrel `ImageModelDescriptor`."
+    sr = d.size_requirements
+    return {'class': 'spandrel', 'id': str(d.architecture.id), 'name': d.architecture.name, 'purpose': d.purpose, 'tags': list(d.tags),
+            'scale': d.scale, 'input_channels': d.input_channels, 'output_channels': d.output_channels,
+            'size_requirements': {'minimum': sr.minimum, 'multiple_of': sr.multiple_of, 'square': sr.square},
+            'supports_half': d.supports_half, 'tiling': d.tiling.name.lower()}
+
+def _width(net:nn.Module)->int:
+    "The widest layer (conv channels or linear features): what sizes the activations."
+    ws = [m.out_channels for m in net.modules() if isinstance(m, nn.Conv2d)] + [m.out_features for m in net.modules() if isinstance(m, nn.Linear)]
+    return max(ws or [64])
+
+def _align(net:nn.Module, multiple_of:int)->int:
+    "The grid a tile must start on for its windows to match the whole image's: the size multiple and the attention window."
+    ws = getattr(net, 'window_size', 1)
+    ws = max(ws) if isinstance(ws, (tuple, list)) else ws if isinstance(ws, int) else 1
+    return math.lcm(max(1, multiple_of), max(1, ws))
+
+class ForeignModel(nn.Module):
+    "A spandrel SR network called like ours: RGB (B,3,H,W), float in [0,1] or uint8, to the same at ×scale; padded to its size requirements and cropped back."
+    def __init__(self, descriptor, # spandrel's ImageModelDescriptor (RGB in and out, scale 2, 3 or 4)
+                 context:int=0, # LR pixels of context a tile needs (see `measure_context`)
+                ):
+        super().__init__()
+        a = describe(descriptor)
+        if descriptor.purpose != 'SR' or a['scale'] not in (2, 3, 4):
+            raise ModelError(f"{a['name']} model of purpose {descriptor.purpose!r} at scale {a['scale']}: only single-image SR at x2, x3 or x4 is supported (1x restoration pre-passes are not)")
+        if (a['input_channels'], a['output_channels']) != (3, 3):
+            raise ModelError(f"{a['name']} model takes {a['input_channels']} and gives {a['output_channels']} channels: only RGB models are supported")
+        self.net, self.arch, self.req = descriptor.model, a, descriptor.size_requirements
+        self.scale, self.context, self.half_ok = a['scale'], context, descriptor.supports_half
+        self.align, self.channels = _align(self.net, self.req.multiple_of), _width(self.net)
+        self.max_tile = int(max(self.align, min(256, math.sqrt(FOREIGN_TILE_BYTES / (12 * self.channels * (1 + self.scale ** 2)) / 6)) // self.align * self.align))
+
+    def run(self, x:torch.Tensor, # float (B,3,H,W)
+            clamp:bool=True, # clamp to [0, 1] (off to measure gradients)
+           )->torch.Tensor:
+        "The network on float RGB: reflect-pad to the size requirements, run (float32 on CUDA unless it supports half), crop."
+        H, W = x.shape[-2:]; pw, ph = self.req.get_padding(W, H)
+        if pw or ph: x = F.pad(x, (0, pw, 0, ph), mode='reflect' if ph < H and pw < W else 'replicate')
+        if x.is_cuda and not self.half_ok:
+            with torch.autocast('cuda', enabled=False): y = self.net(x.float())
+        else: y = self.net(x)
+        y = y[..., :H * self.scale, :W * self.scale]
+        return y.clamp(0, 1) if clamp else y
+
+    def forward(self, x:torch.Tensor)->torch.Tensor:
+        "Super-resolve RGB: float in [0,1] to float, or uint8 to uint8."
+        if isinstance(x, torch.Tensor) and x.dtype == torch.uint8:
+            if x.ndim != 4 or x.shape[1] != 3: raise InvalidImageError(f"x must have shape (B,3,H,W), got {tuple(x.shape)}")
+            y = self.run(x.float().div_(255))
+            if not torch.isfinite(y.sum()): raise PipelineError("the model produced NaN or infinite values: its weights may be damaged; try another model")
+            return y.mul_(255).add_(0.5).clamp_(0, 255).to(torch.uint8)
+        check_image(x, 'x')
+        return self.run(x)
+
+    def macs_per_pixel(self)->int:
+        "Unknown for a foreign network: 0."
+        return 0
+
+# %% ../nbs/04_models.ipynb #1e4ad58a
+def measure_context(m:ForeignModel, # the wrapped network (eval mode)
+                    limit:int=64, # the most context to grant (LR pixels)
+                    tol:float=1e-4, # share of the gradient allowed to lie beyond the context
+                    floor:int=4, # the least context granted (a skip connection can dominate the gradient)
+                   )->tuple[int, bool]:
+    "LR pixels of context a tile needs, measured: the reach of one output column's gradient across a strip (beyond it lies under `tol` of the total). Returns (context, capped)."
+    al = m.align; W = -(-(2 * limit + al) // al) * al; H = max(2 * al, -(-max(16, m.req.minimum) // al) * al)
+    x = torch.rand(1, 3, H, W, generator=torch.Generator().manual_seed(0)).requires_grad_()
+    c, S = W // 2, m.scale
+    with torch.enable_grad():
+        y = m.run(x, clamp=False)[..., c * S:(c + 1) * S].float()
+        (y * torch.randn(y.shape, generator=torch.Generator().manual_seed(1))).sum().backward()  # random weights: no cancellation between outputs
+    g = x.grad.detach().abs().sum((0, 1, 2)).double(); total = float(g.sum())
+    if total == 0 or not math.isfinite(total): return limit, True
+    for r in range(limit + 1):
+        if float(g.sum()) - float(g[max(0, c - r):c + r + 1].sum()) <= tol * total: return -(-max(r, floor) // al) * al, False
+    return limit, True
+
+# %% ../nbs/04_models.ipynb #2abc7079
+LICENCE_NOTE = "spandrel records no licence for its architectures: the licence of these weights is whatever their source grants; check it before you share outputs commercially"
+
+def foreign_model(sd:dict, # a state dict (see `read_state_dict`)
+                  context:int|None=None, # LR pixels of tile context; None measures it
+                  source:str='the weights', # what to call the file in errors
+                 )->ForeignModel:
+    "The spandrel model of a state dict, wrapped, in eval mode, its tile context measured unless given."
+    sp = _spandrel()
+    try: d = sp.ModelLoader().load_from_state_dict(sd)
+    except sp.UnsupportedModelError: raise ModelError(f"{source}: not an architecture spandrel knows (spandrel {sp.__version__})") from None
+    except Exception as e: raise ModelError(f"{source}: spandrel could not build the model ({type(e).__name__}: {str(e)[:200]})") from None
+    if not isinstance(d, sp.ImageModelDescriptor): raise ModelError(f"{source}: a {d.architecture.name} {d.purpose} model, not single-image super-resolution")
+    try: m = ForeignModel(d).eval()
+    except ModelError as e: raise ModelError(f"{source}: {e}") from None
+    for p in m.parameters(): p.requires_grad_(False)
+    if context is None: m.context, m.context_capped = measure_context(m)
+    else: m.context, m.context_capped = int(context), False
+    return m
+
+def foreign_card(m:ForeignModel, # the wrapped model
+                 src:Path, # the file it came from
+                )->dict:
+    "A model card for a foreign model: architecture, scale, size needs, tile context, parameters, licence note, source file and its sha256."
+    return {'name': src.stem, 'architecture': m.arch | {'context': m.context, 'context_capped': m.context_capped, 'align': m.align},
+            'scale': m.scale, 'parameters': sum(p.numel() for p in m.net.parameters()), 'licence': LICENCE_NOTE,
+            'source': {'file': src.name, 'sha256': sha256_file(src)}}
+
+def _load_foreign(f:Path, card:dict|None)->ForeignModel:
+    "A foreign model from its registered safetensors and card, or from a bare file (card generated, context measured)."
+    if card is None:
+        m = foreign_model(read_state_dict(f), source=f.name); m.card = foreign_card(m, f); return m
+    if card.get('sha256') != sha256_file(f): raise MissingWeightsError(f"weights file {f} is corrupt: its sha256 does not match its model card")
+    m = foreign_model(read_state_dict(f), context=card['architecture'].get('context', 0), source=f.name); m.card = card
+    return m
+
+# %% ../nbs/04_models.ipynb #d75e0d46
+def add_model(path:str|Path, # a .safetensors, .pth, .pt or .ckpt file of a spandrel SR architecture
+              name:str|None=None, # the name to register it under (default: the file's stem)
+             )->Path:
+    "Register a foreign model: its tensors as `models_home()/NAME/v1/NAME.safetensors` with a generated card; written in a temporary folder, then renamed (never half there)."
+    src = Path(path); name = name or src.stem
+    if not re.fullmatch(r'[A-Za-z0-9][A-Za-z0-9._-]{0,63}', name): raise ConfigError(f"model name {name!r}: use letters, digits, '.', '_' and '-' (at most 64)")
+    if name in list_models() or (models_home() / name).exists(): raise ConfigError(f"a model named {name!r} exists already: pick another --name")
+    m = foreign_model(read_state_dict(src), source=src.name)
+    card = foreign_card(m, src) | {'name': name}
+    sd = {k: v.detach().cpu().contiguous().clone() for k, v in m.net.state_dict().items()}
+    models_home().mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f'.{name}.', dir=models_home()))
+    try:
+        w = tmp / 'v1' / f'{name}.safetensors'; w.parent.mkdir()
+        save_file(sd, str(w), metadata={'format': 'pt'})
+        w.with_suffix('.json').write_text(json.dumps(card | {'sha256': sha256_file(w)}, indent=2) + '\n')
+        (tmp / 'CURRENT').write_text('v1'); os.rename(tmp, models_home() / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True); raise
+    return models_home() / name / 'v1' / f'{name}.safetensors'

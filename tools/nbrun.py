@@ -131,7 +131,8 @@ def main(argv=None):
     if fresh: print(f'nbrun: build/nbs is current ({len(files)} notebooks), not run again')
     else:
         flags = get_config().tst_flags.split()
-        res = parallel(_run, [(f, flags) for f in files], n_workers=a.n_workers, pause=0.01)
+        sys.path.insert(0, str(Path(__file__).resolve().parent)); import nbrun  # the workers find _run by module name, not in __main__
+        res = parallel(nbrun._run, [(f, flags) for f in files], n_workers=a.n_workers, pause=0.01)
         bad = [(f, r) for f, r in zip(files, res) if not r[0]]
         for f, r in bad: sys.stderr.write(r[3] + '\n')
         for f, r in zip(files, res): write_nb(with_outputs(f, r[2]), BUILD / f.relative_to(NBS))
