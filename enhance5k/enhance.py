@@ -354,7 +354,7 @@ class EnhancePlan:
     def to_markdown(self)->str:
         "The plan as a short Markdown list."
         (w0, h0), (w1, h1) = self.input_size, self.output_size
-        lines = [f"- **{Path(self.source).name}**: {w0}x{h0} {self.bits}-bit{' + alpha' if self.alpha else ''} -> {w1}x{h1}",
+        lines = [f"- **`{Path(self.source).name}`**: {w0}x{h0} {self.bits}-bit{' + alpha' if self.alpha else ''} -> {w1}x{h1}",
                  f"- passes: {' x '.join(self.passes) or 'resize only'} on {self.device}, tiles of {self.tile} px ({self.rule})",
                  f"- parameters{' (auto)' if self.auto else ''}: {self.params.changed() or 'none'}",
                  f"- expected: {self.expected_time_s:.2f} s, {self.expected_memory_mb:.0f} MiB peak",

@@ -79,7 +79,7 @@ class _OwnsRun:
 # %% ../nbs/10_widgets.ipynb #6d897c19
 class Compare(_OwnsRun, W.VBox):
     "Before/after compare with rating buttons; clicks go to the store and to W&B."
-    def __init__(self, before, # the input (anything `_pil` takes)
+    def __init__(self, before, # the input (an Image, path, bytes, Pillow image, array or tensor)
                  after, # the enhanced output (variant A when `other` is given)
                  store:FeedbackStore|None=None, # where ratings go
                  enhancement_id:int|None=None, # the store's id of `after`

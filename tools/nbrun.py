@@ -66,8 +66,9 @@ def keep(o: dict):
     if t == 'execute_result': out['execution_count'] = None
     return out
 
-def run_one(fn: Path, skip_flags: list):
+def run_one(fn: Path, skip_flags: list, threads: int = 0):
     "Execute one notebook as nbdev_test does; return (ok, seconds, {cell id: outputs}, error text)."
+    if threads: os.environ['OMP_NUM_THREADS'] = str(threads)  # before torch is imported: notebooks side by side must not oversubscribe the cores
     from nbdev.process import NBProcessor
     from nbdev.frontmatter import FrontmatterProc
     from execnb.shell import CaptureShell
@@ -85,9 +86,7 @@ def run_one(fn: Path, skip_flags: list):
     outs = {c.get('id'): json.loads(json.dumps(c.get('outputs', []), default=str)) for c in nb.cells if c.cell_type == 'code' and not skip(c)}
     return not err, time.time() - start, outs, err
 
-def _run(args):
-    fn, flags = args
-    return run_one(fn, flags)
+def _run(args): return run_one(*args)
 
 def with_outputs(fn: Path, outs: dict) -> dict:
     "The notebook's JSON with the kept outputs of the cells that ran."
@@ -132,7 +131,8 @@ def main(argv=None):
     else:
         flags = get_config().tst_flags.split()
         sys.path.insert(0, str(Path(__file__).resolve().parent)); import nbrun  # the workers find _run by module name, not in __main__
-        res = parallel(nbrun._run, [(f, flags) for f in files], n_workers=a.n_workers, pause=0.01)
+        threads = max(1, (os.cpu_count() or 1) // a.n_workers) if a.n_workers > 1 else 0
+        res = parallel(nbrun._run, [(f, flags, threads) for f in files], n_workers=a.n_workers, pause=0.01)
         bad = [(f, r) for f, r in zip(files, res) if not r[0]]
         for f, r in bad: sys.stderr.write(r[3] + '\n')
         for f, r in zip(files, res): write_nb(with_outputs(f, r[2]), BUILD / f.relative_to(NBS))
