@@ -34,3 +34,24 @@ def history(root, want, timeout=30.0):
         rows = [x for run in sorted(root.glob('offline-run-*')) if list(run.glob('run-*.wandb')) for x in wandb_history(run)]
         if want(rows) or time.time() - t0 > timeout: return rows
         time.sleep(0.5)
+
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-dev-shm-usage']
+
+def chromium()->str:
+    "Debian's Chromium and Playwright for the browser tests, or skip naming the install command (CI, as root, installs it first)."
+    import shutil
+    path = shutil.which('chromium') or shutil.which('chromium-browser')
+    if path is None:
+        how = 'make chromium' if os.geteuid() == 0 else 'sudo make chromium'
+        pytest.skip(f"no Chromium: install it with `{how}` (Debian: apt-get install -y chromium, as root)")
+    pytest.importorskip('playwright.sync_api', reason='playwright is in the dev extra: make setup')
+    return path
+
+def launch(pw):
+    "Chromium through Playwright, as on our machines (TESTING.md)."
+    return pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+
+def free_port()->int:
+    "A free TCP port on 127.0.0.1."
+    import socket
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]

@@ -6,24 +6,20 @@ command, where Chromium or the shared photos are missing; on CI (root) `make chr
 import os, shutil, signal, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
 import pytest
+from conftest import chromium, launch, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 ART = ROOT / 'test-artefacts' / 'app'
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-
-def _free_port()->int:
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 @pytest.fixture
 def server(tmp_path):
-    if CHROMIUM is None: pytest.skip("no Chromium: install it with `make chromium` (Debian: apt-get install -y chromium, as root)")
-    pytest.importorskip('playwright.sync_api', reason='playwright is in the dev extra: make setup')
+    chromium()
     from enhance5k.core import data_dir, data_missing_reason
     if data_dir('photos') is None: pytest.skip(data_missing_reason('photos'))
     env = dict(os.environ, ENHANCE5K_HOME=str(tmp_path / 'home'), ENHANCE5K_APP_PASSWORD='ana-password', WANDB_MODE='offline')
     cli = str(Path(sys.executable).parent / 'enhance5k')
     subprocess.run([cli, 'app', '--add-user', 'ana'], env=env, check=True, capture_output=True)
-    port = _free_port(); log = open(tmp_path / 'server.log', 'w')
+    port = free_port(); log = open(tmp_path / 'server.log', 'w')
     p = subprocess.Popen([cli, 'app', '--port', str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f'http://127.0.0.1:{port}'
     for _ in range(120):
@@ -39,7 +35,7 @@ def test_log_in_upload_wait_wipe_rate_history_download(server):
     url, tmp = server; ART.mkdir(parents=True, exist_ok=True); problems = []
     photo = data_dir('photos') / 'plasma_Path_2560x1600.jpg'
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-dev-shm-usage'])
+        b = launch(pw)
         page = b.new_page(viewport={'width': 1400, 'height': 1000}, accept_downloads=True)
         page.on('pageerror', lambda e: problems.append(f'pageerror: {e}'))
         page.on('console', lambda m: problems.append(f'console {m.type}: {m.text}') if m.type == 'error' else None)

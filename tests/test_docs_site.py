@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
 import pytest
+from conftest import chromium, launch
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / '_proc' / '_docs'
 ART = ROOT / 'test-artefacts' / 'docs'
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 ONLINE_ONLY = ('https://fonts.googleapis.com/', 'https://fonts.gstatic.com/')
 PAGES = ['index.html', '03_metrics.html', 'tutorials/01_quick_start.html']  # each shows plots
 
@@ -93,11 +93,11 @@ def served(site):
     srv.shutdown()
 
 def test_pages_in_chromium(served):
-    if CHROMIUM is None: pytest.skip('no Chromium: install it with `make chromium` (Debian: apt-get install -y chromium, as root)')
+    chromium()
     from playwright.sync_api import sync_playwright
     ART.mkdir(parents=True, exist_ok=True); problems = []
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-dev-shm-usage'])
+        b = launch(pw)
         page = b.new_page(viewport={'width': 1300, 'height': 900})
         page.on('pageerror', lambda e: problems.append(f'pageerror: {e}'))
         offline = []  # the cosmo theme's web font (Google Fonts) cannot load on an offline machine; the page falls back to system fonts

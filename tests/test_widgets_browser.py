@@ -8,10 +8,10 @@ command, where Chromium is missing; on CI (root) `make chromium` installs it fir
 import json, os, re, shutil, signal, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
 import pytest
+from conftest import chromium, launch, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 ART = ROOT / 'test-artefacts' / 'widgets'
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 TOKEN = 'e5k-widgets-test'
 
 NOTEBOOK = [  # the cells a reader would write: a store, a real enhancement, the compare widget
@@ -23,9 +23,6 @@ NOTEBOOK = [  # the cells a reader would write: a store, a real enhancement, the
     "eid, res = store.enhance('in.png', target='x2')",
     "c = compare('in.png', res.image, store, eid, user='browser')  # W&B: WANDB_MODE, WANDB_DIR\nc",
 ]
-
-def _free_port()->int:
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 def _notebook(path:Path):
     cells = [{'cell_type': 'code', 'execution_count': None, 'id': f'c{i}', 'metadata': {}, 'outputs': [], 'source': s} for i, s in enumerate(NOTEBOOK)]
@@ -39,17 +36,14 @@ def _quiet_settings(d:Path):
 
 @pytest.fixture
 def lab(tmp_path):
-    if CHROMIUM is None:
-        how = 'make chromium' if os.geteuid() == 0 else 'sudo make chromium'
-        pytest.skip(f"no Chromium: install it with `{how}` (Debian: apt-get install -y chromium, as root)")
-    pytest.importorskip('playwright.sync_api', reason='playwright is in the dev extra: make setup')
+    chromium()
     pytest.importorskip('jupyterlab', reason='jupyterlab is in the dev extra: make setup')
     work = tmp_path / 'work'; work.mkdir(); _notebook(work / 'widgets.ipynb'); _quiet_settings(tmp_path / 'lab-settings')
     env = dict(os.environ, ENHANCE5K_HOME=str(tmp_path / 'home'), WANDB_MODE='offline', WANDB_DIR=str(tmp_path / 'wandb'),
                JUPYTERLAB_SETTINGS_DIR=str(tmp_path / 'lab-settings'), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / 'lab-workspaces'),
                JUPYTER_CONFIG_DIR=str(tmp_path / 'jupyter-config'), JUPYTER_RUNTIME_DIR=str(tmp_path / 'jupyter-runtime'),
                IPYTHONDIR=str(tmp_path / 'ipython'), PYTHONPATH=str(ROOT))
-    port = _free_port(); log = open(tmp_path / 'lab.log', 'w')
+    port = free_port(); log = open(tmp_path / 'lab.log', 'w')
     p = subprocess.Popen([sys.executable, '-m', 'jupyter', 'lab', '--no-browser', '--allow-root', '--ip=127.0.0.1', f'--port={port}',
                           f'--IdentityProvider.token={TOKEN}', f'--ServerApp.root_dir={work}'],
                          env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -112,7 +106,7 @@ def test_compare_wipe_zoom_rate_in_jupyterlab(lab):
     from playwright.sync_api import sync_playwright, expect
     url, tmp = lab; ART.mkdir(parents=True, exist_ok=True); problems = []
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-dev-shm-usage'])
+        b = launch(pw)
         page = b.new_page(viewport={'width': 1400, 'height': 1000})
         page.on('pageerror', lambda e: problems.append(f'pageerror: {e}'))
         page.on('console', lambda m: problems.append(f'console {m.type}: {m.text}') if m.type == 'error' else None)
