@@ -8,8 +8,8 @@ from __future__ import annotations
 # %% auto #0
 __all__ = ['SESSION_DAYS', 'UPLOAD_TYPES', 'PREVIEW_EDGE', 'TARGETS', 'PAGES', 'AppError', 'AccessError', 'hash_password',
            'verify_password', 'app_home', 'AppDB', 'user_dir', 'check_upload', 'JobCancelled', 'shrink', 'JobQueue',
-           'plan_of', 'mine', 'history', 'cleanup', 'page_enhance', 'page_compare', 'page_history', 'page_tune',
-           'page_status', 'server', 'main', 'serve_args', 'serve']
+           'plan_of', 'mine', 'history', 'cleanup', 'oidc_providers', 'page_enhance', 'page_compare', 'page_history',
+           'page_tune', 'page_status', 'server', 'main', 'serve_args', 'serve']
 
 # %% ../nbs/12_app.ipynb #a5fb5a8d
 import functools, hashlib, hmac, json, math, os, secrets, sqlite3, statistics, sys, threading, time
@@ -378,6 +378,40 @@ def cleanup(db:AppDB, # the app's database
         with db.tx() as c: c.execute('UPDATE jobs SET input = NULL, output = NULL, preview = NULL WHERE id = ?', (j['id'],))
     return n
 
+# %% ../nbs/12_app.ipynb #7a62c62a
+_OIDC_KEYS = ('client_id', 'client_secret', 'server_metadata_url') # what each provider needs
+
+def _secrets_files()->list[Path]:
+    "Where Streamlit reads secrets (its `secrets.files` option: ~/.streamlit/secrets.toml, then ./.streamlit/secrets.toml)."
+    from streamlit import config
+    return [Path(f) for f in config.get_option('secrets.files')]
+
+def _auth_section(files:list)->dict:
+    "The `[auth]` tables of the TOML `files` merged in order (later files win, as in Streamlit)."
+    try: import tomllib
+    except ModuleNotFoundError: import tomli as tomllib  # Python 3.10
+    auth = {}
+    for f in map(Path, files):
+        if not f.is_file(): continue
+        try: auth.update(tomllib.loads(f.read_text()).get('auth') or {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as e: raise AppError(f"{f}: not a readable secrets.toml ({e})") from None
+    return auth
+
+def oidc_providers(files:list|None=None, # secrets.toml files (default: where Streamlit looks)
+                  )->list[str]:
+    "The OIDC providers configured in Streamlit's secrets (`[]` without an `[auth]` section), or `AppError` naming what is missing."
+    auth = _auth_section(_secrets_files() if files is None else files)
+    if not auth: return []
+    provs = {k: v for k, v in auth.items() if isinstance(v, dict)}
+    if any(k in auth for k in _OIDC_KEYS): provs['default'] = {k: auth[k] for k in _OIDC_KEYS if k in auth}
+    miss = [k for k in ('redirect_uri', 'cookie_secret') if k not in auth] + [f"{p}.{k}" for p, v in provs.items() for k in _OIDC_KEYS if k not in v]
+    if not provs: miss.append('a provider (client_id, client_secret, server_metadata_url)')
+    if miss: raise AppError(f"the [auth] section of Streamlit's secrets.toml lacks {', '.join(miss)}: see https://docs.streamlit.io/develop/concepts/connections/authentication")
+    bad = [p for p in provs if '_' in p]
+    if bad: raise AppError(f"OIDC provider names cannot hold '_' (Streamlit's rule): {', '.join(bad)}")
+    return sorted(provs)
+
+
 # %% ../nbs/12_app.ipynb #e7980e6b
 TARGETS = ['5k', '4k', '8k', 'x2', 'x4'] # what the target menu offers (any WxH too, typed)
 PAGES = ['Enhance', 'Compare & rate', 'History', 'Tune to my taste', 'Status']
@@ -415,13 +449,21 @@ def _when(t)->str: return time.strftime('%Y-%m-%d %H:%M', time.localtime(t)) if 
 
 # %% ../nbs/12_app.ipynb #babbe697
 def _login(st, db:AppDB)->tuple[str|None, str|None]:
-    "(user, token) from the address's session token, the local mode, or the login form."
+    "(user, token) from the address's session token, the local mode, an OIDC login, or the login form."
     tok = st.query_params.get('s'); user = db.session_user(tok)
     if user: return user, tok
-    if os.environ.get('ENHANCE5K_APP_AUTH', 'local') == 'local':
-        if not db.users():
-            tok = db.new_session('local'); st.query_params['s'] = tok; return 'local', tok
+    mode, provs = os.environ.get('ENHANCE5K_APP_AUTH', 'local'), [p for p in os.environ.get('ENHANCE5K_APP_OIDC', '').split(',') if p]
+    if mode == 'local' and not db.users():
+        tok = db.new_session('local'); st.query_params['s'] = tok; return 'local', tok
+    who, err = None, None
+    if provs:
+        try: who = _oidc_user(st, db)
+        except AccessError as e: err = str(e)
+        if who: tok = db.new_session(who); st.query_params['s'] = tok; return who, tok
     st.title('enhance5k'); st.subheader('Log in')
+    if err: st.error(err)
+    for p in provs: st.button('Log in with ' + ('your identity provider' if p == 'default' else p), on_click=st.login, args=(p,), key=f'oidc_{p}')
+    if mode == 'oidc' and not db.users(): return None, None
     with st.form('login'):
         name = st.text_input('User name'); pw = st.text_input('Password', type='password'); go = st.form_submit_button('Log in')
     if go:
@@ -429,6 +471,18 @@ def _login(st, db:AppDB)->tuple[str|None, str|None]:
         except Enhance5kError as e: st.error(str(e)); return None, None
         st.query_params['s'] = tok; st.rerun()
     return None, None
+
+
+# %% ../nbs/12_app.ipynb #e84cec0a
+def _oidc_user(st, db:AppDB)->str|None:
+    "Who the identity provider vouched for (their email, else their subject), None when nobody is logged in with one; `AccessError` when it is a password account's name."
+    u = st.user
+    if not u.get('is_logged_in'): return None
+    who = str(u.get('email') or u.get('sub') or '').strip()
+    if not who: return None
+    if who in db.users(): raise AccessError(f"{who} is a password account here: log in with its password")
+    return who
+
 
 # %% ../nbs/12_app.ipynb #2c817e8f
 def _settings_form(st, ctx)->dict:
@@ -678,10 +732,13 @@ def main():
         st.title('enhance5k'); st.text(f"Logged in as {user}")
         if os.environ.get('ENHANCE5K_APP_AUTH', 'local') == 'local' and user == 'local': st.caption('No password: the app listens on 127.0.0.1 only, for this machine.')
         page = st.radio('Page', PAGES, key='page')
-        if user != 'local' and st.button('Log out'): db.logout(tok); st.query_params.clear(); st.rerun()
+        if user != 'local' and st.button('Log out'):
+            db.logout(tok); st.query_params.clear()
+            st.logout() if st.user.get('is_logged_in') else st.rerun()  # an OIDC login ends at its provider's cookie too
     try: {'Enhance': page_enhance, 'Compare & rate': page_compare, 'History': page_history, 'Tune to my taste': page_tune, 'Status': page_status}[page](st, ctx)
     except AccessError as e: st.error(str(e))
     except Enhance5kError as e: st.error(f"{type(e).__name__}: {e}")
+
 
 # %% ../nbs/12_app.ipynb #3abb8252
 def _script()->str:
@@ -692,17 +749,20 @@ def _script()->str:
     return str(p)
 
 def serve_args(host:str='127.0.0.1', port:int=8501, users:bool=False)->list[str]:
-    "The `streamlit run` arguments for this app, or `AppError` when the address needs users."
-    if not _is_loopback(host) and not users: raise AppError(f"refusing to listen on {host} without users: add one with `enhance5k app --add-user NAME` (or keep the default 127.0.0.1)")
+    "The `streamlit run` arguments for this app, or `AppError` when the address needs users (passwords or OIDC)."
+    if not _is_loopback(host) and not users: raise AppError(f"refusing to listen on {host} without users: add one with `enhance5k app --add-user NAME`, configure OIDC login in .streamlit/secrets.toml, or keep the default 127.0.0.1")
     mb = max(1, settings().max_bytes // 1_000_000)
     return ['streamlit', 'run', _script(), '--server.address', host, '--server.port', str(port), '--server.headless', 'true',
             '--server.maxUploadSize', str(mb), '--server.enableXsrfProtection', 'true', '--browser.gatherUsageStats', 'false', '--global.developmentMode', 'false', '--client.toolbarMode', 'viewer']
+
+def _authlib()->bool:
+    import importlib.util; return importlib.util.find_spec('authlib') is not None
 
 def serve(argv=None)->int:
     "`enhance5k app`: add a user, clean up, or start the app."
     import argparse, getpass
     p = argparse.ArgumentParser('enhance5k app', description='the enhance5k web app (Streamlit)')
-    p.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1; any other needs users)')
+    p.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1; any other needs users with passwords or OIDC login)')
     p.add_argument('--port', type=int, default=8501)
     p.add_argument('--workers', type=int, default=1, help='jobs run at once (default 1 on CPU)')
     p.add_argument('--folder', help='a server folder users may pick photos from')
@@ -715,14 +775,19 @@ def serve(argv=None)->int:
             if 'ENHANCE5K_APP_PASSWORD' not in os.environ and getpass.getpass('again: ') != pw: raise AppError('the two passwords differ')
             print(f"user {db.add_user(a.add_user, pw)} added"); return 0
         if a.cleanup_days is not None: print(f"removed {cleanup(db, a.cleanup_days)} files of jobs finished more than {a.cleanup_days:g} days ago"); return 0
-        cmd = serve_args(a.host, a.port, bool(db.users()))
+        provs = oidc_providers(); users = db.users()
+        if provs and not _authlib(): raise AppError("OIDC login needs Authlib: pip install 'Authlib>=1.3.2'")
+        cmd = serve_args(a.host, a.port, bool(users or provs))
     except AppError as e: print(f"enhance5k app: {e}", file=sys.stderr); return 2
-    env = dict(os.environ, ENHANCE5K_APP_AUTH='password' if db.users() else 'local', ENHANCE5K_APP_WORKERS=str(max(0, a.workers)))
+    mode = 'password' if users else 'oidc' if provs else 'local'
+    env = dict(os.environ, ENHANCE5K_APP_AUTH=mode, ENHANCE5K_APP_OIDC=','.join(provs), ENHANCE5K_APP_WORKERS=str(max(0, a.workers)))
     if a.folder: env['ENHANCE5K_APP_FOLDER'] = str(Path(a.folder).resolve())
-    print(f"enhance5k app on http://{a.host}:{a.port} " + ("(users with passwords)" if db.users() else "(no password: 127.0.0.1 only)"), flush=True)
+    how = ' and '.join(x for x in ['users with passwords' if users else '', f"OIDC login ({', '.join(provs)})" if provs else ''] if x)
+    print(f"enhance5k app on http://{a.host}:{a.port} " + (f"({how})" if how else "(no password: 127.0.0.1 only)"), flush=True)
     os.environ.update(env); server()  # the queue starts now: jobs left queued by a stop run without waiting for a visitor
     from streamlit.web import cli as stcli
     sys.argv = cmd; return stcli.main()  # Streamlit in this process: its pages share the started queue
+
 
 # %% ../nbs/12_app.ipynb #5073f9ef
 #| eval: false

@@ -83,6 +83,35 @@ def test_wrong_password_is_refused(home):
     assert any('wrong user name or password' in e for e in errors(at)) and not at.sidebar.radio
     at = start('password', token='made-up-token'); assert not at.sidebar.radio
 
+def test_oidc_login_is_a_user_of_its_own(home, monkeypatch):
+    "With OIDC configured the login page offers the provider; the identity it vouches for is a user whose history others cannot see; a password account's name is refused."
+    from enhance5k.app import AppDB
+    monkeypatch.setenv('ENHANCE5K_APP_OIDC', 'google'); db = AppDB(); db.add_user('ben', 'ben-password')
+    at = AppTest.from_string(APP, default_timeout=120); at.user = {'is_logged_in': False}; os.environ['ENHANCE5K_APP_AUTH'] = 'password'; at.run()
+    assert [b.label for b in at.button][:1] == ['Log in with google'] and not at.sidebar.radio, [b.label for b in at.button]
+    at.user = {'is_logged_in': True, 'email': 'cy@example.org', 'name': 'Cy'}; at.run(); assert not at.exception, at.exception
+    assert 'Logged in as cy@example.org' in [t.value for t in at.sidebar.text]
+    at = enhance_one(at, 'cy-photo.png'); assert 'done' in texts(at), texts(at)
+    tok = at.query_params['s']; assert db.session_user(tok if isinstance(tok, str) else tok[0]) == 'cy@example.org'  # a reload keeps the user
+    bt = start('password', db.login('ben', 'ben-password')); bt.sidebar.radio[0].set_value('History').run(); assert 'cy-photo' not in texts(bt)
+    ct = AppTest.from_string(APP, default_timeout=120); ct.user = {'is_logged_in': True, 'email': 'ben'}; ct.run()
+    assert any('password account' in e for e in errors(ct)) and not ct.sidebar.radio  # the provider cannot claim ben's history
+
+def test_oidc_config_lets_the_app_listen_beyond_this_machine(home, tmp_path, monkeypatch, capsys):
+    "`enhance5k app --host 0.0.0.0` is refused without users; an [auth] section in .streamlit/secrets.toml allows it, and a broken one is named."
+    from enhance5k import app
+    monkeypatch.chdir(tmp_path); (tmp_path / '.streamlit').mkdir(); sec = tmp_path / '.streamlit' / 'secrets.toml'
+    for k in ('ENHANCE5K_APP_AUTH', 'ENHANCE5K_APP_OIDC'): monkeypatch.setenv(k, '')  # serve() sets them: restored after the test
+    started = []; monkeypatch.setattr(app, 'server', lambda *a, **k: None)
+    import streamlit.web.cli as stcli; monkeypatch.setattr(stcli, 'main', lambda: started.append(list(__import__('sys').argv)) or 0)
+    monkeypatch.setattr(app, '_secrets_files', lambda: [sec])
+    assert app.serve(['--host', '0.0.0.0']) == 2 and 'without users' in capsys.readouterr().err and not started
+    sec.write_text('[auth]\nredirect_uri = "http://x:8501/oauth2callback"\n')
+    assert app.serve(['--host', '0.0.0.0']) == 2 and 'lacks cookie_secret' in capsys.readouterr().err and not started
+    sec.write_text('[auth]\nredirect_uri = "http://x:8501/oauth2callback"\ncookie_secret = "s3cret-s3cret"\nclient_id = "i"\nclient_secret = "c"\nserver_metadata_url = "https://id.example.org/.well-known/openid-configuration"\n')
+    assert app.serve(['--host', '0.0.0.0', '--port', '8999']) == 0 and 'OIDC login (default)' in capsys.readouterr().out
+    assert started and '0.0.0.0' in started[0] and os.environ['ENHANCE5K_APP_AUTH'] == 'oidc' and os.environ['ENHANCE5K_APP_OIDC'] == 'default'
+
 def test_the_queue_orders_jobs_from_two_sessions(home):
     from enhance5k.app import AppDB, JobQueue
     from enhance5k.feedback import FeedbackStore
