@@ -303,17 +303,20 @@ def _view(t:torch.Tensor, # image (1,C,H,W): float, uint8 or uint16 (a view of a
     if k > 1: t = _box(t, k, k * max(1, rows // k))
     return imresize(_float(t), size=(size[1], size[0])).clamp(0, 1)
 
-def _card_time(name:str)->float|None:
-    "The model card's measured 720p -> 5K seconds, if any."
-    try: return read_card(find_weights(name)).get('benchmark', {}).get('figures', {}).get('time_720p_to_5k_s')
-    except Enhance5kError: return None
+def _pass_time(m, # a loaded model (its `.card` and `.scale` are read)
+               in_px:float, # input pixels of the pass
+              )->float:
+    "Expected seconds of one pass: the card's seconds per input megapixel (a foreign model's, timed by `add_model`), else its measured 720p -> 5K time scaled by output pixels, else 1 s per 5K output."
+    c = getattr(m, 'card', None) or {}
+    if spm := (c.get('speed') or {}).get('seconds_per_input_mp'): return spm * in_px / 1e6
+    return ((c.get('benchmark') or {}).get('figures', {}).get('time_720p_to_5k_s') or 1.0) * in_px * m.scale ** 2 / (5120 * 2880)
 
 def estimate(size:tuple, out:tuple, passes:list, tile:int, bits:int=8)->tuple[float, float]:
     "Expected seconds and peak MiB for rendering `size` -> `out` through `passes` on this machine: the output array and one band on top of what is resident now."
     secs, (w, h), S, chans = 0.0, size, 1, 0
     for p in passes:
-        m = load_model(p, device='cpu'); S *= m.scale; chans = max(chans, m.channels)
-        secs += (_card_time(p) or 1.0) * (w * h * S * S) / (5120 * 2880)
+        m = load_model(p, device='cpu'); secs += _pass_time(m, w * h * S * S)
+        S *= m.scale; chans = max(chans, m.channels)
     if (w * S, h * S) != tuple(out): secs += RESIZE_S_PER_MPX * out[0] * out[1] / 1e6
     out_b = out[0] * out[1] * 3 * bits // 8
     rows = tile * S * out[1] / (h * S)  # output rows per strip
@@ -372,11 +375,15 @@ def _params(params, view:torch.Tensor, sigma:float)->tuple[EnhanceParams, bool]:
     if isinstance(params, (str, Path)): return EnhanceParams.from_json(params), False
     raise ParamError(f"params must be None, 'auto', a dict, JSON or EnhanceParams, got {type(params).__name__}")
 
-def _rule(size:tuple, out:tuple, model:str, passes:list)->str:
+def _rule(size:tuple, out:tuple, model:str, passes:list,
+          scales:list|None=None, # the passes' factors (to say when a pass overshoots a need <= 2)
+         )->str:
     "Why the planner chose `passes`, in words."
     need = max(out[0] / size[0], out[1] / size[1])
     if not passes: return f"need {need:.2f}: {'no model asked' if model == 'bicubic' else 'no model, an antialiased downscale' if need <= 1 else 'no model'}"
-    if need <= 2: return f"need {need:.2f} <= 2: {passes[0]}" + (f", the x2 sibling of {model}" if passes[0] != model else f" (no x2 sibling of {model})")
+    if need <= 2:
+        s = (scales or [0])[0]; over = f": it runs at x{s}, then downscales to {out[0]}x{out[1]}" if s > 2 else ''
+        return f"need {need:.2f} <= 2: {passes[0]}" + (f", the x2 sibling of {model}" if passes[0] != model else f" (no x2 sibling of {model})") + over
     return f"need {need:.2f}: " + ' then '.join(passes)
 
 def make_plan(img:Image, # the input image
@@ -395,7 +402,7 @@ def make_plan(img:Image, # the input image
     p, auto = _params(params, view, a['noise_sigma'])
     t, mem = estimate(img.size, size, passes, tile, img.bits)
     return EnhancePlan(img.meta.source or '<image>', img.size, img.bits, img.alpha is not None, size, str(target), str(model), tuple(passes),
-                       p, auto, tile, str(dev), t, mem, a, assess(view, lpips=False) if baseline else None, _rule(img.size, size, model, passes), view)
+                       p, auto, tile, str(dev), t, mem, a, assess(view, lpips=False) if baseline else None, _rule(img.size, size, model, passes, [m.scale for m in models]), view)
 
 # %% ../nbs/06_enhance.ipynb #2798726a
 GUARD_DE = 1.0 # mean ΔE2000 of the low-passes above which the guard corrects

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['SHARPNESS_VARIANTS', 'deploy', 'rollback', 'split_pairs', 'input_weights', 'aligned_choice', 'FeedbackSamples',
-           'FeedbackData', 'taste_pairs', 'preference_margin', 'FineTuner', 'benchmark_psnr', 'preference_margins',
-           'preference_accuracy', 'gate', 'finetune', 'simulate_choices', 'photo_crops', 'LearningLoop']
+           'FeedbackData', 'taste_pairs', 'preference_margin', 'check_trainable', 'FineTuner', 'benchmark_psnr',
+           'preference_margins', 'preference_accuracy', 'gate', 'finetune', 'simulate_choices', 'photo_crops',
+           'LearningLoop']
 
 # %% ../nbs/09_finetune.ipynb #d4d989f6
 import os, shutil, tempfile, time
 from pathlib import Path
 from .core import *
 from .models import SRNet, save_model, load_model, models_home, deployed_versions, current_version, find_weights, sha256_file, read_card
+from .models import ForeignModel, save_foreign, add_model, list_models, LICENCE_NOTE
 
 # %% ../nbs/09_finetune.ipynb #e95be503
 def _set_current(name:str, version:str):
@@ -22,7 +24,16 @@ def _set_current(name:str, version:str):
     from enhance5k.io import atomic_write
     atomic_write(version.encode() + b'\n', models_home() / name / 'CURRENT', overwrite=True)
 
-def deploy(model:SRNet, # the fine-tuned network
+def _save_version(model:SRNet|ForeignModel, path:Path, card:dict)->Path:
+    "A version's weights and card: ours through `save_model`; a foreign model's tensors with its spandrel facts (architecture, scale, size requirements, tile context), its source and speed kept from its own card."
+    if not isinstance(model, ForeignModel): return save_model(model, path, card)
+    own = getattr(model, 'card', None) or {}
+    arch = {'context_capped': getattr(model, 'context_capped', False)} | (own.get('architecture') or {}) | model.arch | {'context': model.context, 'align': model.align}
+    facts = {'name': path.stem, 'architecture': arch,
+             'scale': model.scale, 'parameters': sum(p.numel() for p in model.net.parameters()), 'licence': own.get('licence', LICENCE_NOTE)}
+    return save_foreign(model, path, facts | {k: own[k] for k in ('source', 'speed') if k in own} | card)
+
+def deploy(model:SRNet|ForeignModel, # the fine-tuned network (ours, or a spandrel one)
            name:str, # the model it is a version of, e.g. 'fast-x4'
            card:dict|None=None, # model-card fields: base, data, figures, ...
           )->str:
@@ -36,7 +47,7 @@ def deploy(model:SRNet, # the fine-tuned network
         v = f'v{max(taken, default=0) + 1}'
         tmp = Path(tempfile.mkdtemp(dir=d, prefix='.tmp-'))
         try:
-            save_model(model, tmp / f'{name}.safetensors', (card or {}) | {'version': v, 'deployed': time.strftime('%Y-%m-%dT%H:%M:%S')})
+            _save_version(model, tmp / f'{name}.safetensors', (card or {}) | {'version': v, 'deployed': time.strftime('%Y-%m-%dT%H:%M:%S')})
             os.rename(tmp, d / v)  # atomic; fails if another process took v first
             break
         except OSError as e:
@@ -49,10 +60,13 @@ def deploy(model:SRNet, # the fine-tuned network
 # %% ../nbs/09_finetune.ipynb #0a48654a
 def rollback(name:str, # the model
             )->str:
-    "Make the version before the current one current; returns it ('shipped' past the first)."
+    "Make the version before the current one current; returns it ('shipped' past the first, where there are shipped weights)."
     cur, vs = current_version(name), deployed_versions(name)
     if cur is None: raise ConfigError(f"{name} has no deployed version in use: nothing to roll back (deployed: {', '.join(vs) or 'none'})")
     i = vs.index(cur); prev = vs[i - 1] if i > 0 else 'shipped'
+    if prev == 'shipped':
+        try: find_weights(f'{name}@shipped')
+        except MissingWeightsError: raise ConfigError(f"{name}: {cur} is its first version and it has no shipped weights to go back to (an added model starts at v1)") from None
     _set_current(name, prev); return prev
 
 # %% ../nbs/09_finetune.ipynb #3da03524
@@ -85,17 +99,18 @@ def input_weights(pairs:list)->dict:
 # %% ../nbs/09_finetune.ipynb #8643877f
 def aligned_choice(p:FeedbackPair, # a 'choice' pair
                    scale:int, # the model's factor
+                   rgb:bool=False, # RGB (a foreign model's) instead of lumas
                   )->tuple:
-    "Lumas (1,1,h,w), (1,1,sh,sw) x2 of a choice's input, preferred and rejected outputs; the input resized if the outputs are not `scale` x it."
+    "Lumas (1,1,h,w), (1,1,sh,sw) x2 (or RGB with `rgb`) of a choice's input, preferred and rejected outputs; the input resized if the outputs are not `scale` x it."
     a, b = _load(p.output), _load(p.rejected)
     if a.shape != b.shape: b = imresize(b, size=tuple(a.shape[-2:])).clamp(0, 1)
     H, W = a.shape[-2] // scale * scale, a.shape[-1] // scale * scale; a, b = a[..., :H, :W], b[..., :H, :W]
     x = _load(p.input)  # a 5K output of a large input: the input is brought down to output / scale, not the outputs up
     if tuple(x.shape[-2:]) != (H // scale, W // scale): x = imresize(x, size=(H // scale, W // scale)).clamp(0, 1)
-    return luma(x), luma(a), luma(b)
+    return (x, a, b) if rgb else (luma(x), luma(a), luma(b))
 
 class FeedbackSamples(Dataset):
-    "Self-supervised and preference luma patches from feedback pairs (float, full range)."
+    "Self-supervised and preference patches from feedback pairs, luma (ours) or RGB (a foreign model's) (float, full range)."
     def __init__(self, pairs:list, # FeedbackPair list (training side)
                  scale:int=4, # the model's factor
                  patch:int=24, # LR patch size
@@ -103,9 +118,11 @@ class FeedbackSamples(Dataset):
                  length:int=800, # samples per epoch
                  seed:int=0, # sampling seed (with the index)
                  crops:int=32, # random crops kept per image or choice: memory stays small for 5K outputs
+                 rgb:bool=False, # RGB patches (a foreign model's) instead of luma
                 ):
         if not pairs: raise FeedbackError("no feedback pairs to fine-tune on: rate or compare some enhancements first")
-        self.scale, self.patch, self.degradation, self.length, self.seed = scale, patch, degradation, length, seed
+        self.scale, self.patch, self.degradation, self.length, self.seed, self.ch = scale, patch, degradation, length, seed, 3 if rgb else 1
+        c = (lambda t: t) if rgb else luma
         rng = random.Random(seed); w = input_weights(pairs); inputs = {}
         for p in pairs: inputs.setdefault(Path(p.input).name, p.input)
         self.selfs = []  # (lr crops, hr crops, weight); one image in memory at a time
@@ -113,16 +130,16 @@ class FeedbackSamples(Dataset):
             x = _load(f); H, W = x.shape[-2] // scale * scale, x.shape[-1] // scale * scale
             if min(H, W) < patch * scale: continue
             x = x[..., :H, :W]; lr = imresize(x, 1 / scale).clamp(0, 1) if degradation == 'bicubic' else degrade(x, scale)
-            self.selfs.append((*self._crops(rng, [luma(lr), luma(x)], crops), w[k]))
+            self.selfs.append((*self._crops(rng, [c(lr), c(x)], crops), w[k]))
         self.prefs = []  # (input crops, preferred crops, rejected crops)
         for p in pairs:
             if p.kind != 'choice' or p.rejected is None: continue
-            ims = aligned_choice(p, scale)
+            ims = aligned_choice(p, scale, rgb)
             if min(ims[0].shape[-2:]) >= patch: self.prefs.append(self._crops(rng, list(ims), crops))
         if not self.selfs and not self.prefs: raise FeedbackError(f"no feedback image is large enough to train on ({patch} px inputs at least)")
 
     def _crops(self, rng, ims, n):
-        "`n` random aligned crops: `patch` px of LR `ims[0]` (1,1,h,w), `scale` x that of the others; stacked (n,1,.,.)."
+        "`n` random aligned crops: `patch` px of LR `ims[0]` (1,C,h,w), `scale` x that of the others; stacked (n,C,.,.)."
         p, s = self.patch, self.scale; h, w = ims[0].shape[-2:]; out = [[] for _ in ims]
         for _ in range(n):
             y, x = rng.randrange(h - p + 1), rng.randrange(w - p + 1)
@@ -133,7 +150,7 @@ class FeedbackSamples(Dataset):
     def __len__(self): return self.length
     def __getitem__(self, i):
         rng, s, p = random.Random(self.seed * 1_000_003 + i), self.scale, self.patch
-        z, zs = torch.zeros(1, p, p), torch.zeros(1, p * s, p * s)
+        z, zs = torch.zeros(self.ch, p, p), torch.zeros(self.ch, p * s, p * s)
         out = dict(lr=z, hr=zs, w=torch.tensor(0.0), px=z, pp=zs, pr=zs, pm=torch.tensor(0.0))
         if self.selfs:
             lr, hr, w = self.selfs[rng.randrange(len(self.selfs))]; j = rng.randrange(len(lr))
@@ -154,6 +171,7 @@ class FeedbackData(L.LightningDataModule):
                  degradation:str='bicubic', # 'bicubic' or 'real'
                  holdout:float=0.25, # share of input images held out
                  seed:int=0, # sampling seed
+                 rgb:bool=False, # RGB samples (a foreign model's) instead of luma
                 ):
         super().__init__()
         self.save_hyperparameters(ignore=['pairs'])
@@ -162,7 +180,7 @@ class FeedbackData(L.LightningDataModule):
         self.train_set = None
     def setup(self, stage:str|None=None):
         h = self.hparams
-        if self.train_set is None: self.train_set = FeedbackSamples(self.train_pairs, h.scale, h.patch, h.degradation, h.steps * h.batch_size, h.seed)
+        if self.train_set is None: self.train_set = FeedbackSamples(self.train_pairs, h.scale, h.patch, h.degradation, h.steps * h.batch_size, h.seed, rgb=h.rgb)
     def train_dataloader(self): return DataLoader(self.train_set, batch_size=self.hparams.batch_size, shuffle=False)
 
 # %% ../nbs/09_finetune.ipynb #cab580c3
@@ -199,9 +217,32 @@ def preference_margin(f:torch.Tensor, # the model's output luma (B,1,H,W)
     "+1 when `f` has the preferred output's detail, -1 the rejected one's, 0 half-way (per sample)."
     return (_hp_dist(f, rejected) - _hp_dist(f, preferred)) / _hp_dist(preferred, rejected).clamp_min(1e-8)
 
+# %% ../nbs/09_finetune.ipynb #25f736ce
+def check_trainable(m:ForeignModel, # the wrapped network (its gradients are cleared after)
+                    name:str='the model', # what to call it in the error
+                   ):
+    "One forward and backward pass on a tiny input; `ModelError` unless some parameter gets a finite, non-zero gradient."
+    al = m.align; s = max(al, -(-max(16, m.req.minimum) // al) * al); ps = list(m.parameters())
+    was, req, why = m.training, [p.requires_grad for p in ps], None
+    try:
+        for p in ps: p.requires_grad_(True); p.grad = None
+        with torch.enable_grad():
+            y = m.train().run(torch.rand(1, 3, s, s, generator=torch.Generator().manual_seed(0)), clamp=False)
+            if y.requires_grad: y.float().square().mean().backward()
+        gs = [p.grad for p in ps if p.grad is not None]
+        if not y.requires_grad: why = "its output does not depend on its weights"
+        elif not gs: why = "no parameter received a gradient"
+        elif not all(torch.isfinite(g).all() for g in gs): why = "its gradients are not finite"
+        elif not any(g.abs().sum() > 0 for g in gs): why = "its gradients are all zero"
+    except Exception as e: why = f"{type(e).__name__}: {str(e).strip()[:200]}"
+    finally:
+        m.train(was)
+        for p, r in zip(ps, req): p.grad = None; p.requires_grad_(r)
+    if why: raise ModelError(f"{name} ({m.arch['name']}) cannot be fine-tuned here: {why}")
+
 # %% ../nbs/09_finetune.ipynb #5d8b25a3
 class FineTuner(L.LightningModule):
-    "Lightning system: an SR model fine-tuned on feedback, held near its base weights."
+    "Lightning system: an SR model fine-tuned on feedback, held near its base weights (ours on luma, a foreign one on RGB)."
     def __init__(self, base:str='fast-x4', # the model to start from (name, NAME@vN or path)
                  lr:float=5e-6, # Adam learning rate (constant)
                  reg:float=10.0, # weight of the pull toward the base weights
@@ -209,12 +250,15 @@ class FineTuner(L.LightningModule):
                  beta:float=4.0, # sharpness of the preference term
                 ):
         super().__init__(); self.save_hyperparameters()
-        src = load_model(base, device='cpu', cache=False)
-        self.model = SRNet(src.scale, src.channels, src.blocks, ensemble=src.ensemble); self.model.load_state_dict(src.state_dict())
+        src = load_model(base, device='cpu', cache=False); self.rgb = isinstance(src, ForeignModel)
+        if self.rgb:  # a spandrel network: this private copy is trained, if it can be
+            check_trainable(src, src.card.get('name', str(base))); self.model = src.train()  # as it was trained (load_model gives eval mode)
+            for p in self.model.parameters(): p.requires_grad_(True)
+        else: self.model = SRNet(src.scale, src.channels, src.blocks, ensemble=src.ensemble); self.model.load_state_dict(src.state_dict())
         self.base_card = src.card
         for n, p in self.model.named_parameters(): self.register_buffer('base_' + n.replace('.', '_'), p.detach().clone())
         self.base_norm = float(sum(p.detach().pow(2).sum() for p in self.model.parameters()))
-    def forward(self, l): return self.model.forward_luma(l)
+    def forward(self, l): return self.model.run(l, clamp=False) if self.rgb else self.model.forward_luma(l)
     def drift(self)->torch.Tensor:
         "Relative squared distance from the base weights."
         return sum((p - getattr(self, 'base_' + n.replace('.', '_'))).pow(2).sum() for n, p in self.model.named_parameters()) / self.base_norm
@@ -222,14 +266,16 @@ class FineTuner(L.LightningModule):
         h = self.hparams; w = b['w']; loss = drift = self.drift() * h.reg
         if w.sum() > 0: sl = ((self(b['lr']) - b['hr']).abs().flatten(1).mean(1) * w).sum() / w.sum(); loss = loss + sl; self.log('self_l1', sl)
         if b['pm'].sum() > 0:
-            m = preference_margin(self(b['px']), b['pp'], b['pr'])[b['pm'] > 0]
+            f, pp, pr = self(b['px']), b['pp'], b['pr']
+            if self.rgb: f, pp, pr = luma(f), luma(pp), luma(pr)  # the preference is on detail: luma, as for ours
+            m = preference_margin(f, pp, pr)[b['pm'] > 0]
             pl = F.softplus(-h.beta * m).mean(); loss = loss + h.pref_weight * pl
             self.log('pref_loss', pl); self.log('pref_margin', m.mean())
         self.log('drift', drift); self.log('loss', loss, prog_bar=True); return loss
     def configure_optimizers(self): return torch.optim.Adam(self.model.parameters(), lr=self.hparams.lr)
 
 # %% ../nbs/09_finetune.ipynb #f94debc8
-def benchmark_psnr(model:SRNet, # the network (its .scale is used)
+def benchmark_psnr(model:SRNet|ForeignModel, # the network (its .scale is used; both take and give uint8 RGB)
                    sets:tuple=('Set5', 'Set14'), # benchmark sets in ENHANCE5K_DATA
                   )->dict:
     "Mean Y-PSNR (dB) per benchmark set, the published protocol."
@@ -249,19 +295,19 @@ def benchmark_psnr(model:SRNet, # the network (its .scale is used)
         out[name] = round(sum(ps) / len(ps), 4)
     return out
 
-def preference_margins(model:SRNet, # the network
+def preference_margins(model:SRNet|ForeignModel, # the network (a foreign one's RGB output is measured on its luma)
                        pairs:list, # FeedbackPair list; the choices are used
                        edge:int=256, # crop inputs to at most this many pixels a side (centre)
                       )->list[float]:
     "`preference_margin` of the model's output on each A/B choice (> 0: nearer the preferred output)."
-    s, out = model.scale, []
+    s, out, rgb = model.scale, [], isinstance(model, ForeignModel)
     for p in pairs:
         if p.kind != 'choice' or p.rejected is None: continue
-        x, a, b = aligned_choice(p, s); H, W = x.shape[-2:]
+        x, a, b = aligned_choice(p, s, rgb); H, W = x.shape[-2:]
         h, w = min(H, edge), min(W, edge); y0, x0 = (H - h) // 2, (W - w) // 2
         x = x[..., y0:y0 + h, x0:x0 + w]; o = [t[..., y0 * s:(y0 + h) * s, x0 * s:(x0 + w) * s] for t in (a, b)]
-        with torch.no_grad(): f = model.eval().forward_luma(x).clamp(0, 1)
-        out.append(float(preference_margin(f, *o)))
+        with torch.no_grad(): f = luma(model.eval()(x)) if rgb else model.eval().forward_luma(x).clamp(0, 1)
+        out.append(float(preference_margin(f, *([luma(t) for t in o] if rgb else o))))
     return out
 
 def preference_accuracy(tuned:list, # margins of the fine-tuned model (`preference_margins`)
@@ -274,12 +320,12 @@ def preference_accuracy(tuned:list, # margins of the fine-tuned model (`preferen
     return {'base': sum(b > 0 for b in base) / n, 'tuned': sum(t > 0 for t in tuned) / n, 'moved_toward': rel, 'choices': n}
 
 # %% ../nbs/09_finetune.ipynb #4a0cbb8e
-def gate(tuned:SRNet, # the fine-tuned network
-         base:SRNet, # what it would replace
+def gate(tuned:SRNet|ForeignModel, # the fine-tuned network
+         base:SRNet|ForeignModel, # what it would replace
          heldout:list, # held-out FeedbackPairs
          max_drop:float=0.05, # dB of benchmark Y-PSNR it may lose per set
          sets:tuple=('Set5', 'Set14'), # the benchmark
-         reference:SRNet|None=None, # the shipped model it all began from, when `base` is a deployed version
+         reference:SRNet|ForeignModel|None=None, # the shipped model it all began from (a foreign model's v1), when `base` is a later version
         )->dict:
     "Validate a fine-tuned model against its base (and the shipped model): figures, `passed`, and the reasons if not."
     out, why = {'max_drop_db': max_drop}, []
@@ -305,7 +351,28 @@ def _run_id(base_sha:str, pairs:list, cfg:dict)->str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 # %% ../nbs/09_finetune.ipynb #c9051d61
-def finetune(base:str='fast-x4', # the model to improve (its current deployed version unless pinned)
+def _register(f:Path, # a weights file without a card (a foreign model's)
+              name:str|None, # the name to register it under (default: the file's stem)
+             )->tuple[Path, str|None]:
+    "A bare foreign weights file as a registered model: (its current weights, 'NAME@v1' if added now); a name already taken by other weights is a `ConfigError`."
+    nm = name or f.stem
+    if not (models_home() / nm).exists() and nm not in list_models():
+        try: add_model(f, nm)
+        except ModelError as e:  # as `load_model` says it: a .safetensors without its card may be one of ours
+            if f.suffix.lower() != '.safetensors': raise
+            raise MissingWeightsError(f"model card missing: {f.with_suffix('.json')} (our weights need their JSON card), and {e}") from None
+        return find_weights(nm), f'{nm}@v1'
+    try: v1 = read_card(find_weights(f'{nm}@v1'))
+    except MissingWeightsError: v1 = {}
+    if (v1.get('source') or {}).get('sha256') != sha256_file(f): raise ConfigError(f"{f.name}: a different model is registered as {nm!r}: fine-tune that by name, or pass another name")
+    return find_weights(nm), None
+
+def _version_of(wf:Path, card:dict)->str:
+    "The version a weights file is ('shipped' for a shipped file; an added model's folder names it when its card does not)."
+    if card.get('version'): return card['version']
+    return wf.parent.name if wf.parent.parent.parent == models_home() and wf.parent.name[1:].isdigit() else 'shipped'
+
+def finetune(base:str='fast-x4', # the model to improve (its current deployed version unless pinned): ours, or a foreign (spandrel) model's name or weights file
              store:FeedbackStore|None=None, # the feedback (default: the user's store)
              pairs:list|None=None, # or these FeedbackPairs instead of the store's
              max_steps:int=50, # optimisation steps
@@ -329,13 +396,15 @@ def finetune(base:str='fast-x4', # the model to improve (its current deployed ve
     pairs = (store or FeedbackStore()).pairs() if pairs is None else pairs
     if not pairs: raise FeedbackError("no feedback pairs to fine-tune on: rate or compare some enhancements first")
     derived = taste_pairs(pairs, taste) if taste is not None else []; pairs = pairs + derived
-    wf = find_weights(base); base_sha = sha256_file(wf); card = read_card(wf)
-    name = name or card.get('name', base.split('@')[0])
+    wf = find_weights(base); added = None
+    if not wf.with_suffix('.json').is_file(): wf, added = _register(wf, name)  # a bare foreign file: registered, so that its original stays v1
+    base_sha = sha256_file(wf); card = read_card(wf); foreign = (card.get('architecture') or {}).get('class') == 'spandrel'
+    name = name or card.get('name', str(base).split('@')[0]); version = _version_of(wf, card)
     cfg = dict(max_steps=max_steps, lr=lr, batch_size=batch_size, patch=patch, reg=reg, pref_weight=pref_weight, holdout=holdout, seed=seed, devices=devices)
     run = _run_id(base_sha, pairs, cfg); d = settings().home / 'finetune' / run; d.mkdir(parents=True, exist_ok=True)
     L.seed_everything(seed, verbose=False)
     degr = (card.get('training') or {}).get('degradation', 'bicubic')
-    data = FeedbackData(pairs, card['architecture']['scale'], patch, batch_size, max_steps, degr, holdout, seed)
+    data = FeedbackData(pairs, card['architecture']['scale'], patch, batch_size, max_steps, degr, holdout, seed, rgb=foreign)
     system = FineTuner(str(wf), lr, reg, pref_weight)
     ck = d / 'last.ckpt'; resumed = None
     if ck.exists(): resumed = int(torch.load(ck, map_location='cpu', weights_only=True)['global_step'])
@@ -346,14 +415,16 @@ def finetune(base:str='fast-x4', # the model to improve (its current deployed ve
     t0 = time.perf_counter(); trainer.fit(system, data, ckpt_path=str(ck) if ck.exists() else None); secs = time.perf_counter() - t0
     if trainer.global_rank != 0: return None
     tuned = system.model.cpu().eval(); base_model = load_model(str(wf), device='cpu', cache=False)
-    try: shipped = find_weights(f'{name}@shipped')
+    origin = f"{card.get('name', name)}@v1" if foreign else f'{name}@shipped'  # what it all began from: the shipped weights, or a foreign model as added
+    try: shipped = find_weights(origin)
     except MissingWeightsError: shipped = None
     ref = None if shipped is None or sha256_file(shipped) == base_sha else load_model(str(shipped), device='cpu', cache=False)
     g = gate(tuned, base_model, data.heldout, max_drop, reference=ref)
-    out = dict(run=run, base=f"{name}@{card.get('version', 'shipped')}", base_sha256=base_sha, steps=trainer.global_step, resumed_from=resumed,
+    out = dict(run=run, base=f"{name}@{version}", base_sha256=base_sha, steps=trainer.global_step, resumed_from=resumed,
                seconds=round(secs, 1), train_pairs=len(data.train_pairs), heldout_pairs=len(data.heldout), taste_pairs=len(derived), settings=cfg, gate=g, deployed=None)
+    if added: out['added'] = added
     if g['passed'] and deploy_if_passed:
-        out['deployed'] = deploy(tuned, name, {'base': out['base'], 'base_sha256': base_sha, 'training': {
+        out['deployed'] = deploy(tuned, name, {'base': out['base'], 'base_sha256': base_sha, 'parent': version, 'training': {
             'kind': 'fine-tune on feedback', 'feedback_ids': sorted(p.feedback_id for p in pairs), 'heldout_ids': sorted(p.feedback_id for p in data.heldout),
             'settings': cfg, 'steps': trainer.global_step, 'seconds': round(secs, 1), 'degradation': degr, 'base_training': card.get('training')}, 'gate': g})
     if wandb:  # the gate's figures in the run's summary; then close the run, so that all of it is on disk

@@ -10,7 +10,7 @@ __all__ = ['LUMA', 'ENSEMBLES', 'PRESETS', 'FOREIGN_SUFFIXES', 'FOREIGN_TILE_BYT
            'dihedral', 'SRNet', 'weights_dirs', 'sha256_file', 'models_home', 'deployed_versions', 'current_version',
            'find_weights', 'read_card', 'list_models', 'save_model', 'cpu_backend', 'OrtRunner', 'attach_runner',
            'load_model', 'read_state_dict', 'describe', 'ForeignModel', 'measure_context', 'foreign_model',
-           'foreign_card', 'add_model']
+           'foreign_card', 'time_model', 'save_foreign', 'add_model']
 
 # %% ../nbs/04_models.ipynb #3a9afcaa
 import hashlib, json, os, threading
@@ -22,7 +22,7 @@ from .core import *
 from .ops import check_image
 
 # %% ../nbs/04_models.ipynb #ad4054c4
-import importlib, math, re, shutil, tempfile, zipfile
+import importlib, math, re, shutil, tempfile, time, zipfile
 from safetensors.torch import load_file, save_file
 from safetensors import SafetensorError
 
@@ -475,23 +475,48 @@ def _load_foreign(f:Path, card:dict|None)->ForeignModel:
     m = foreign_model(read_state_dict(f), context=card['architecture'].get('context', 0), source=f.name); m.card = card
     return m
 
+# %% ../nbs/04_models.ipynb #d6d6db3d
+def time_model(m:ForeignModel, # the wrapped network (eval mode)
+               budget:float=0.2, # seconds the timed tile should take, about
+               most:int=128, # the largest tile side timed (LR pixels)
+              )->dict:
+    "The speed of a forward pass on this machine: {'seconds_per_input_mp', 'tile', 'threads'}, from one tile after a warm-up."
+    al = m.align; side = lambda s: max(al, -(-max(int(s), m.req.minimum, 1) // al) * al)
+    def once(s):
+        x = torch.rand(1, 3, s, s, generator=torch.Generator().manual_seed(0)).contiguous(memory_format=torch.channels_last)
+        t0 = time.perf_counter()
+        with torch.inference_mode(): m.run(x)
+        return time.perf_counter() - t0
+    once(side(8)); s = side(16); t = once(s)  # a smaller first call allocates and picks kernels
+    big = side(min(most, s * math.sqrt(budget / max(t, 1e-6))))
+    if big > 1.25 * s: s, t = big, once(big)  # a fast network: one tile of about `budget` seconds
+    return {'seconds_per_input_mp': round(t / (s * s / 1e6), 4), 'tile': s, 'threads': torch.get_num_threads()}
+
 # %% ../nbs/04_models.ipynb #d75e0d46
+def save_foreign(m:ForeignModel, # the wrapped network
+                 path:str|Path, # destination `.safetensors` in a folder the caller renames into place
+                 card:dict, # the model card (its `sha256` is set here)
+                )->Path:
+    "Write a foreign model's tensors as safetensors and its JSON card, with their sha256, beside them."
+    path = Path(path); sd = {k: v.detach().cpu().contiguous().clone() for k, v in m.net.state_dict().items()}
+    save_file(sd, str(path), metadata={'format': 'pt'})
+    path.with_suffix('.json').write_text(json.dumps(card | {'sha256': sha256_file(path)}, indent=2) + '\n')
+    return path
+
 def add_model(path:str|Path, # a .safetensors, .pth, .pt or .ckpt file of a spandrel SR architecture
               name:str|None=None, # the name to register it under (default: the file's stem)
              )->Path:
-    "Register a foreign model: its tensors as `models_home()/NAME/v1/NAME.safetensors` with a generated card; written in a temporary folder, then renamed (never half there)."
+    "Register a foreign model: its tensors as `models_home()/NAME/v1/NAME.safetensors` with a generated card (speed timed here); written in a temporary folder, then renamed (never half there)."
     src = Path(path); name = name or src.stem
     if not re.fullmatch(r'[A-Za-z0-9][A-Za-z0-9._-]{0,63}', name): raise ConfigError(f"model name {name!r}: use letters, digits, '.', '_' and '-' (at most 64)")
     if name in list_models() or (models_home() / name).exists(): raise ConfigError(f"a model named {name!r} exists already: pick another --name")
     m = foreign_model(read_state_dict(src), source=src.name)
-    card = foreign_card(m, src) | {'name': name}
-    sd = {k: v.detach().cpu().contiguous().clone() for k, v in m.net.state_dict().items()}
+    card = foreign_card(m, src) | {'name': name, 'version': 'v1', 'speed': time_model(m)}
     models_home().mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{name}.', dir=models_home()))
     try:
         w = tmp / 'v1' / f'{name}.safetensors'; w.parent.mkdir()
-        save_file(sd, str(w), metadata={'format': 'pt'})
-        w.with_suffix('.json').write_text(json.dumps(card | {'sha256': sha256_file(w)}, indent=2) + '\n')
+        save_foreign(m, w, card)
         (tmp / 'CURRENT').write_text('v1'); os.rename(tmp, models_home() / name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise

@@ -1,15 +1,18 @@
-"Bring your own models: spandrel architectures loaded, tiled, registered and run through the command, and pickles that would run code refused."
+"Bring your own models: spandrel architectures loaded, tiled, registered and run through the command, pickles that would run code refused; fine-tuned from feedback, deployed and rolled back."
 import json, os, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pytest
 import torch
 from safetensors.torch import save_file
+from conftest import shared
 from enhance5k.core import ModelError, MissingWeightsError, ConfigError
 from enhance5k.io import Image, write_image, read_image
-from enhance5k.models import load_model, add_model, list_models, models_home, ForeignModel, read_state_dict
+from enhance5k.models import load_model, add_model, list_models, models_home, ForeignModel, read_state_dict, sha256_file, current_version, deployed_versions
 from enhance5k.enhance import render, enhance
 from enhance5k.metrics import psnr
+from enhance5k.feedback import FeedbackStore, FeedbackPair
+from enhance5k.finetune import finetune, rollback, check_trainable, simulate_choices
 
 def tiny(arch:str):
     "A small, randomly initialised network of one of spandrel's SR architectures."
@@ -129,3 +132,51 @@ def test_bad_files_are_named_errors(tmp_path, files):
     with pytest.raises(ConfigError, match='exists already'): add_model(files / 'compact.pth', 'fast-x4')
     with pytest.raises(ConfigError, match='model name'): add_model(files / 'compact.pth', '../up')
     assert sorted(p.name for p in models_home().iterdir()) == ['c4']
+
+def choices_on(model:str, dest:Path, n:int=4, size:int=64)->FeedbackStore:
+    "A store with a sharpness-loving rater's ratings and A/B choices among `model`'s outputs of `n` textured synthetic inputs."
+    rng = np.random.default_rng(0); inputs = []
+    for i in range(n):
+        y, x = np.mgrid[:size, :size] / size
+        base = 0.5 + 0.3 * np.sin(2 * np.pi * (3 + i) * x) * np.cos(2 * np.pi * (2 + i) * y)
+        img = np.clip(np.stack([base, base * 0.9, 1 - base], -1) + rng.normal(0, 0.05, (size, size, 3)), 0, 1)
+        f = dest / f'in{i}.png'; write_image(Image((img * 255).round().astype(np.uint8)), f); inputs.append(f)
+    st = FeedbackStore(dest / 'fb.db'); simulate_choices(st, inputs, model=model)
+    return st
+
+def test_finetune_a_foreign_model_then_deploy_and_roll_back(tmp_path):
+    shared('Set5'); shared('Set14')  # the gate's benchmark
+    from spandrel.architectures.Compact import Compact
+    torch.manual_seed(0); torch.save(Compact(num_feat=8, num_conv=2, upscale=4).state_dict(), tmp_path / 'c4.pth')
+    r = run('models', 'add', tmp_path / 'c4.pth', '--name', 'tiny-c4'); assert r.returncode == 0, r.stderr
+    st = choices_on('tiny-c4', tmp_path); assert sum(p.kind == 'choice' for p in st.pairs()) == 12
+    res = finetune('tiny-c4', st, max_steps=10, lr=1e-3, batch_size=4, wandb=False)
+    g = res['gate']; assert {'passed', 'reasons', 'psnr', 'preference_accuracy'} <= set(g) and g['preference_accuracy']['choices'] == 3
+    assert g['passed'], g['reasons']  # random weights: 10 steps of fidelity gain well over a dB on Set5 and Set14
+    assert (res['base'], res['steps'], res['deployed'], current_version('tiny-c4'), deployed_versions('tiny-c4')) == ('tiny-c4@v1', 10, 'v2', 'v2', ['v1', 'v2'])
+    w1, w2 = (models_home() / 'tiny-c4' / v / 'tiny-c4.safetensors' for v in ('v1', 'v2'))
+    c1, c2 = (json.loads(w.with_suffix('.json').read_text()) for w in (w1, w2))
+    assert c2['architecture'] == c1['architecture'] and (c2['scale'], c2['speed'], c2['source']) == (c1['scale'], c1['speed'], c1['source'])
+    assert (c2['version'], c2['parent'], c2['sha256'], c2['gate']['passed'], c2['training']['steps']) == ('v2', 'v1', sha256_file(w2), True, 10)
+    x = torch.rand(1, 3, 20, 24, generator=torch.Generator().manual_seed(3))
+    m2, m1 = load_model('tiny-c4', cache=False), load_model('tiny-c4@v1', cache=False)
+    assert isinstance(m2, ForeignModel) and m2.card['version'] == 'v2'
+    with torch.inference_mode(): y2, y1 = m2(x), m1(x)
+    assert (y2 - y1).abs().max() > 1e-3
+    r = run('models', 'rollback', 'tiny-c4'); assert r.returncode == 0 and 'tiny-c4: v2 -> v1' in r.stdout, r.stdout + r.stderr
+    m = load_model('tiny-c4', cache=False)
+    with torch.inference_mode(): assert m.card['version'] == 'v1' and torch.equal(m(x), y1)
+    with pytest.raises(ConfigError, match='no shipped weights'): rollback('tiny-c4')
+
+def test_untrainable_foreign_model_is_refused(files, tmp_path, monkeypatch):
+    add_model(files / 'compact.pth', 'c4')
+    pair = FeedbackPair(1, 'choice', tmp_path / 'in.png', tmp_path / 'a.png', rejected=tmp_path / 'b.png')
+    monkeypatch.setattr(torch.Tensor, 'backward', lambda *a, **k: None)  # no gradient reaches the weights
+    with pytest.raises(ModelError, match=r"c4 \(RealESRGAN Compact\) cannot be fine-tuned here: no parameter received a gradient"):
+        finetune('c4', pairs=[pair], wandb=False)
+    assert (deployed_versions('c4'), current_version('c4')) == (['v1'], 'v1')
+
+@pytest.mark.parametrize('arch', list(ARCHS))
+def test_spandrel_archs_pass_the_trainability_check(files, arch):
+    m = load_model(files / f'{arch}.pth', cache=False); check_trainable(m, arch)
+    assert not m.training and all(p.grad is None and not p.requires_grad for p in m.parameters())
