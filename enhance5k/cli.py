@@ -203,7 +203,7 @@ def _model_line(name:str, c:dict)->str:
     figs = ', '.join(f"{k} {v}" for k, v in b.items() if k.endswith('psnr') or k.startswith('time'))
     a = c.get('architecture', {})
     if a.get('class') == 'spandrel': figs = f"{a.get('name')} (added from {c.get('source', {}).get('file')}, RGB, tile context {a.get('context')} px)"
-    v = current_version(name); dep = f"; deployed {v} of {', '.join(deployed_versions(name))}" if v and a.get('class') != 'spandrel' else ''
+    v, vs = current_version(name), deployed_versions(name); dep = f"; deployed {v} of {', '.join(vs)}" if v and (a.get('class') != 'spandrel' or len(vs) > 1) else ''  # an added model is v1 until fine-tuned
     return f"{name}: x{c.get('scale')}, {c.get('parameters')} parameters{'; ' + figs if figs else ''}{dep}"
 
 def cmd_models(args)->int:

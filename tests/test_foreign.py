@@ -163,6 +163,7 @@ def test_finetune_a_foreign_model_then_deploy_and_roll_back(tmp_path):
     assert isinstance(m2, ForeignModel) and m2.card['version'] == 'v2'
     with torch.inference_mode(): y2, y1 = m2(x), m1(x)
     assert (y2 - y1).abs().max() > 1e-3
+    r = run('models'); assert 'deployed v2 of v1, v2' in next(l for l in r.stdout.splitlines() if l.startswith('tiny-c4:')), r.stdout  # the list says which version runs
     r = run('models', 'rollback', 'tiny-c4'); assert r.returncode == 0 and 'tiny-c4: v2 -> v1' in r.stdout, r.stdout + r.stderr
     m = load_model('tiny-c4', cache=False)
     with torch.inference_mode(): assert m.card['version'] == 'v1' and torch.equal(m(x), y1)
