@@ -564,7 +564,9 @@ def _report(out:Image, plan:EnhancePlan, info:dict, src:Image|None=None)->Qualit
     before = v if v.shape == view.shape else imresize(v, size=tuple(view.shape[-2:])).clamp(0, 1)
     r = assess(view, before=before, lpips=False); r.baseline = plan.baseline
     if src is not None: r.images = native_crops(out.rgb, src.rgb, detail_centre(view))  # the output's own pixels, not the view's
-    notes = [f"measured on {view.shape[-1]}x{view.shape[-2]} views of the input and the output (long edge {VIEW_EDGE})"]
+    vw, vh, iw, ih = view.shape[-1], view.shape[-2], v.shape[-1], v.shape[-2]
+    notes = [f"measured on {vw}x{vh} views of the input and the output (long edge {VIEW_EDGE})" if max(iw, ih) >= max(vw, vh) - 2 else
+             f"after: measured on a {vw}x{vh} view of the output; before: the input at its own size, {iw}x{ih} (smaller than the view), so its detail figures are of another scale; the colour consistency compares the output with the input brought up to the view"]
     g = info['guard']
     if g and g['acted']: notes.append(f"colour-shift guard: mean ΔE2000 {g['delta_e']} > {g['threshold']}, low frequencies corrected to {g['delta_e_after']}")
     elif g: notes.append(f"colour-shift guard: mean ΔE2000 {g['delta_e']} <= {g['threshold']}, nothing to correct")

@@ -507,6 +507,12 @@ class FixedTaste:
     def __init__(self, params:EnhanceParams|None=None): self.params = params or EnhanceParams()
     def __repr__(self): return f"FixedTaste({self.params.to_dict()})"
     def params_for(self, image)->EnhanceParams: return self.params
+    def best(self, image=None)->EnhanceParams: return self.params
+    def recommend(self, image=None)->dict:
+        "The fixed parameters in `PreferenceLearner.recommend`'s form (nothing learned: no gain, no evidence)."
+        ch = self.params.changed()
+        return {'params': self.params, 'confident': bool(ch), 'gain': None, 'gain_sd': None, 'p_better': None, 'evidence': None, 'feedback': 0,
+                'why': 'no taste learned for this user yet: ' + ('the deployed parameters' if ch else 'the defaults')}
 
 def save_taste(store, # a FeedbackStore
                learner:PreferenceLearner, # what to keep
