@@ -10,7 +10,7 @@ process: wall seconds and peak RSS (VmHWM). Jobs: 720p (1280x720) -> 5K and 12 M
 a 320x180 input -> x4 only. A total time budget (`--budget`, default 840 s) bounds the whole run: each job gets what is
 left as its timeout, and jobs after the budget is spent are reported as skipped.
 
-    python bench/foreign_bench.py [--quick] [--budget 840] [--json bench/foreign_bench.json]
+    python bench/foreign_bench.py [--quick] [--budget 840] [--models NAME ...] [--jobs 720p 12mp] [--json bench/foreign_bench.json]
 """
 import argparse, json, os, platform, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -66,15 +66,18 @@ def main(argv=None):
     ap.add_argument('--quick', action='store_true', help='one small job per model: 320x180 -> x4')
     ap.add_argument('--budget', type=float, default=840, help='seconds for the whole run (jobs past it are skipped)')
     ap.add_argument('--json', default=str(ROOT / 'bench' / 'foreign_bench.json'), help='where to write the results')
+    ap.add_argument('--models', nargs='+', help='only these networks (names as in the table; fast-x4 always runs)')
+    ap.add_argument('--jobs', nargs='+', choices=['720p', '12mp'], help='only these jobs (default both; --quick has its own)')
     a = ap.parse_args(argv); t0 = time.perf_counter(); left = lambda: a.budget - (time.perf_counter() - t0)
     work = Path(tempfile.mkdtemp(prefix='foreign_bench_')); env = os.environ | {'ENHANCE5K_HOME': str(work / 'home'), 'ENHANCE5K_CACHE_SIZE': '0'}
-    jobs = [('320x180 -> x4', (320, 180), 'x4')] if a.quick else [('720p -> 5k', (1280, 720), '5k'), ('12 MP -> 8k', (4032, 3024), '8k')]
+    jobs = [('320x180 -> x4', (320, 180), 'x4')] if a.quick else [j for k, j in [('720p', ('720p -> 5k', (1280, 720), '5k')), ('12mp', ('12 MP -> 8k', (4032, 3024), '8k'))] if not a.jobs or k in a.jobs]
     inputs = {j: photo(*size, work / f"in_{size[0]}x{size[1]}.png") for j, size, _ in jobs}
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads",
            'date': time.strftime('%Y-%m-%d'), 'quick': a.quick, 'budget_s': a.budget, 'models': {'fast-x4': {'architecture': 'SRNet (ours, luma, ONNX Runtime)'}}, 'jobs': []}
     from enhance5k.models import find_weights, read_card
     res['models']['fast-x4']['parameters'] = read_card(find_weights('fast-x4'))['parameters']
     for name, make in networks().items():
+        if a.models and name not in a.models: continue
         p = work / f'{name}.pth'; torch.save(make().state_dict(), p)
         r = cli(['models', 'add', p, '--name', name], env, left())
         card = work / 'home' / 'models' / name / 'v1' / f'{name}.json'
