@@ -3,8 +3,7 @@ import json, os, signal, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import torch
-from conftest import history
-from enhance5k.io import Image, write_image
+from conftest import history, textured_inputs
 from enhance5k.feedback import FeedbackStore
 from enhance5k.models import load_model, sha256_file, current_version, deployed_versions, SRNet
 from enhance5k.finetune import deploy, simulate_choices
@@ -17,12 +16,7 @@ def cli(*args, **kw):
 
 def feedback(tmp_path, n=4, size=112):
     "A store with a sharpness-loving rater's feedback on `n` textured synthetic inputs (no shared data needed)."
-    rng = np.random.default_rng(0); files = []
-    for i in range(n):
-        y, x = np.mgrid[:size, :size] / size
-        base = 0.5 + 0.3 * np.sin(2 * np.pi * (3 + i) * x) * np.cos(2 * np.pi * (2 + i) * y)
-        img = np.clip(np.stack([base, base * 0.9, 1 - base], -1) + rng.normal(0, 0.05, (size, size, 3)), 0, 1)
-        f = tmp_path / f'in{i}.png'; write_image(Image((img * 255).round().astype(np.uint8)), f); files.append(f)
+    files = textured_inputs(tmp_path, n, size)
     db = tmp_path / 'fb.db'; simulate_choices(FeedbackStore(db), files)
     return db
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 from safetensors.torch import save_file
-from conftest import shared
+from conftest import shared, textured_inputs
 from enhance5k.core import ModelError, MissingWeightsError, ConfigError
 from enhance5k.io import Image, write_image, read_image
 from enhance5k.models import load_model, add_model, list_models, models_home, ForeignModel, read_state_dict, sha256_file, current_version, deployed_versions
@@ -135,12 +135,7 @@ def test_bad_files_are_named_errors(tmp_path, files):
 
 def choices_on(model:str, dest:Path, n:int=4, size:int=64)->FeedbackStore:
     "A store with a sharpness-loving rater's ratings and A/B choices among `model`'s outputs of `n` textured synthetic inputs."
-    rng = np.random.default_rng(0); inputs = []
-    for i in range(n):
-        y, x = np.mgrid[:size, :size] / size
-        base = 0.5 + 0.3 * np.sin(2 * np.pi * (3 + i) * x) * np.cos(2 * np.pi * (2 + i) * y)
-        img = np.clip(np.stack([base, base * 0.9, 1 - base], -1) + rng.normal(0, 0.05, (size, size, 3)), 0, 1)
-        f = dest / f'in{i}.png'; write_image(Image((img * 255).round().astype(np.uint8)), f); inputs.append(f)
+    inputs = textured_inputs(dest, n, size)
     st = FeedbackStore(dest / 'fb.db'); simulate_choices(st, inputs, model=model)
     return st
 
