@@ -16,7 +16,7 @@ import os, shutil, tempfile, time
 from pathlib import Path
 from .core import *
 from .models import SRNet, save_model, load_model, models_home, deployed_versions, current_version, find_weights, sha256_file, read_card
-from .models import ForeignModel, save_foreign, add_model, list_models, LICENCE_NOTE
+from .models import ForeignModel, save_foreign, add_model, list_models, foreign_card, card_missing
 
 # %% ../nbs/09_finetune.ipynb #e95be503
 def _set_current(name:str, version:str):
@@ -28,10 +28,7 @@ def _save_version(model:SRNet|ForeignModel, path:Path, card:dict)->Path:
     "A version's weights and card: ours through `save_model`; a foreign model's tensors with its spandrel facts (architecture, scale, size requirements, tile context), its source and speed kept from its own card."
     if not isinstance(model, ForeignModel): return save_model(model, path, card)
     own = getattr(model, 'card', None) or {}
-    arch = {'context_capped': getattr(model, 'context_capped', False)} | (own.get('architecture') or {}) | model.arch | {'context': model.context, 'align': model.align}
-    facts = {'name': path.stem, 'architecture': arch,
-             'scale': model.scale, 'parameters': sum(p.numel() for p in model.net.parameters()), 'licence': own.get('licence', LICENCE_NOTE)}
-    return save_foreign(model, path, facts | {k: own[k] for k in ('source', 'speed') if k in own} | card)
+    return save_foreign(model, path, foreign_card(model) | {'name': path.stem} | {k: own[k] for k in ('source', 'speed', 'licence') if k in own} | card)
 
 def deploy(model:SRNet|ForeignModel, # the fine-tuned network (ours, or a spandrel one)
            name:str, # the model it is a version of, e.g. 'fast-x4'
@@ -358,9 +355,7 @@ def _register(f:Path, # a weights file without a card (a foreign model's)
     nm = name or f.stem
     if not (models_home() / nm).exists() and nm not in list_models():
         try: add_model(f, nm)
-        except ModelError as e:  # as `load_model` says it: a .safetensors without its card may be one of ours
-            if f.suffix.lower() != '.safetensors': raise
-            raise MissingWeightsError(f"model card missing: {f.with_suffix('.json')} (our weights need their JSON card), and {e}") from None
+        except ModelError as e: raise card_missing(f, e) from None  # as `load_model` says it
         return find_weights(nm), f'{nm}@v1'
     try: v1 = read_card(find_weights(f'{nm}@v1'))
     except MissingWeightsError: v1 = {}

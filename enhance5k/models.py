@@ -9,8 +9,8 @@ from __future__ import annotations
 __all__ = ['LUMA', 'ENSEMBLES', 'PRESETS', 'FOREIGN_SUFFIXES', 'FOREIGN_TILE_BYTES', 'LICENCE_NOTE', 'luma', 'RepConv',
            'dihedral', 'SRNet', 'weights_dirs', 'sha256_file', 'models_home', 'deployed_versions', 'current_version',
            'find_weights', 'read_card', 'list_models', 'save_model', 'cpu_backend', 'OrtRunner', 'attach_runner',
-           'load_model', 'read_state_dict', 'describe', 'ForeignModel', 'measure_context', 'foreign_model',
-           'foreign_card', 'time_model', 'save_foreign', 'add_model']
+           'card_missing', 'load_model', 'read_state_dict', 'describe', 'ForeignModel', 'measure_context',
+           'foreign_model', 'foreign_card', 'time_model', 'save_foreign', 'add_model']
 
 # %% ../nbs/04_models.ipynb #3a9afcaa
 import hashlib, json, os, threading
@@ -218,17 +218,22 @@ def save_model(model:SRNet, # the network (folded first if it has RepConv blocks
                card:dict|None=None, # extra model-card fields (training, benchmark, ...)
               )->Path:
     "Write weights (safetensors) and the JSON model card with sha256."
-    from safetensors.torch import save_file
+    if model.rep: model = model.fuse()
+    sd = model.state_dict()
+    full = {'name': Path(path).stem, **(card or {}),
+            'architecture': {'class': 'SRNet', 'scale': model.scale, 'channels': model.channels, 'blocks': model.blocks} | ({'ensemble': model.ensemble} if model.ensemble != 1 else {}),
+            'scale': model.scale, 'parameters': sum(v.numel() for v in sd.values()), 'macs_per_lr_pixel': model.macs_per_pixel()}
+    return _save_weights(sd, path, full)
+
+def _save_weights(sd:dict, # the tensors
+                  path:str|Path, # destination `.safetensors` (the card goes beside it)
+                  card:dict, # the model card (its `sha256` is set here)
+                 )->Path:
+    "The tensors as safetensors and the card with their sha256 beside them, each written aside and renamed into place (any model's weights)."
     from enhance5k.io import atomic_write
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    if model.rep: model = model.fuse()
-    sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    tmp = path.with_name(f'.{path.name}.tmp'); save_file(sd, str(tmp), metadata={'format': 'pt'}); os.replace(tmp, path)
-    full = {'name': path.stem, **(card or {}),
-            'architecture': {'class': 'SRNet', 'scale': model.scale, 'channels': model.channels, 'blocks': model.blocks} | ({'ensemble': model.ensemble} if model.ensemble != 1 else {}),
-            'scale': model.scale, 'parameters': sum(v.numel() for v in sd.values()),
-            'macs_per_lr_pixel': model.macs_per_pixel(), 'sha256': sha256_file(path)}
-    atomic_write(json.dumps(full, indent=2).encode() + b'\n', path.with_suffix('.json'), overwrite=True)
+    tmp = path.with_name(f'.{path.name}.tmp'); save_file({k: v.detach().cpu().contiguous().clone() for k, v in sd.items()}, str(tmp), metadata={'format': 'pt'}); os.replace(tmp, path)
+    atomic_write(json.dumps(card | {'sha256': sha256_file(path)}, indent=2).encode() + b'\n', path.with_suffix('.json'), overwrite=True)
     return path
 
 # %% ../nbs/04_models.ipynb #0e9b9b23
@@ -308,9 +313,13 @@ def _load_any(f:Path)->nn.Module:
         card = read_card(f)
         return _load_foreign(f, card) if card.get('architecture', {}).get('class') == 'spandrel' else _load_srnet(f, card)
     try: return _load_foreign(f, None)
-    except ModelError as e:
-        if f.suffix.lower() != '.safetensors': raise
-        raise MissingWeightsError(f"model card missing: {f.with_suffix('.json')} (our weights need their JSON card), and {e}") from None
+    except ModelError as e: raise card_missing(f, e) from None
+
+def card_missing(f:Path, # a weights file spandrel refused
+                 e:ModelError, # why
+                )->Enhance5kError:
+    "The error for a file spandrel refused: a bare .safetensors may be ours without its JSON card (`MissingWeightsError` saying both), anything else stays `e`."
+    return e if f.suffix.lower() != '.safetensors' else MissingWeightsError(f"model card missing: {f.with_suffix('.json')} (our weights need their JSON card), and {e}")
 
 def load_model(name_or_path:str|Path='fast-x4', # a model name (shipped, deployed or added) or a weights file (ours, or any spandrel SR architecture)
                device:str|None=None, # 'cpu', 'cuda', ...; None picks (see `get_device`)
@@ -460,19 +469,20 @@ def foreign_model(sd:dict, # a state dict (see `read_state_dict`)
     return m
 
 def foreign_card(m:ForeignModel, # the wrapped model
-                 src:Path, # the file it came from
+                 src:Path|None=None, # the file it came from (None: a version made here, e.g. by fine-tuning)
                 )->dict:
-    "A model card for a foreign model: architecture, scale, size needs, tile context, parameters, licence note, source file and its sha256."
-    return {'name': src.stem, 'architecture': m.arch | {'context': m.context, 'context_capped': m.context_capped, 'align': m.align},
-            'scale': m.scale, 'parameters': sum(p.numel() for p in m.net.parameters()), 'licence': LICENCE_NOTE,
-            'source': {'file': src.name, 'sha256': sha256_file(src)}}
+    "A model card for a foreign model: architecture, scale, size needs, tile context, parameters, licence note, and the source file with its sha256."
+    return {'architecture': m.arch | {'context': m.context, 'context_capped': m.context_capped, 'align': m.align},
+            'scale': m.scale, 'parameters': sum(p.numel() for p in m.net.parameters()), 'licence': LICENCE_NOTE} | (
+            {'name': src.stem, 'source': {'file': src.name, 'sha256': sha256_file(src)}} if src is not None else {})
 
 def _load_foreign(f:Path, card:dict|None)->ForeignModel:
     "A foreign model from its registered safetensors and card, or from a bare file (card generated, context measured)."
     if card is None:
         m = foreign_model(read_state_dict(f), source=f.name); m.card = foreign_card(m, f); return m
     if card.get('sha256') != sha256_file(f): raise MissingWeightsError(f"weights file {f} is corrupt: its sha256 does not match its model card")
-    m = foreign_model(read_state_dict(f), context=card['architecture'].get('context', 0), source=f.name); m.card = card
+    a = card['architecture']; m = foreign_model(read_state_dict(f), context=a.get('context', 0), source=f.name)
+    m.context_capped, m.card = bool(a.get('context_capped', False)), card
     return m
 
 # %% ../nbs/04_models.ipynb #d6d6db3d
@@ -498,10 +508,7 @@ def save_foreign(m:ForeignModel, # the wrapped network
                  card:dict, # the model card (its `sha256` is set here)
                 )->Path:
     "Write a foreign model's tensors as safetensors and its JSON card, with their sha256, beside them."
-    path = Path(path); sd = {k: v.detach().cpu().contiguous().clone() for k, v in m.net.state_dict().items()}
-    save_file(sd, str(path), metadata={'format': 'pt'})
-    path.with_suffix('.json').write_text(json.dumps(card | {'sha256': sha256_file(path)}, indent=2) + '\n')
-    return path
+    return _save_weights(m.net.state_dict(), path, card)
 
 def add_model(path:str|Path, # a .safetensors, .pth, .pt or .ckpt file of a spandrel SR architecture
               name:str|None=None, # the name to register it under (default: the file's stem)
