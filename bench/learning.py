@@ -4,7 +4,8 @@
 
 Per rater and seed: the rater's mean utility on the held-out photos with the defaults, with the learner's per-photo
 `best(image)`, and with the rater's own per-photo optimum within the search space; the share of the gap closed
-((best - default) / (optimum - default)); the mean |change| of the held-out views in 1/255 (the drift, which must stay
+((best - default) / (optimum - default)); the share any learner could close at best: with the best of the learner's candidates,
+and with the best of those its guards allow; the mean |change| of the held-out views in 1/255 (the drift, which must stay
 under 1/255 for the no-signal rater); the learner's own confidence; and the time of each propose + record.
 Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
 """
@@ -26,13 +27,24 @@ def _views():
     from enhance5k.adjust import view_of
     return [view_of(p, 128) for p in photos()]
 
-def optima(name):
-    "The rater's per-photo optimum utility and default utility on the held-out photos."
+def optima(name, kw=None):
+    """The rater's per-photo optimum utility and default utility on the held-out photos, and what a learner can reach at best:
+    the best of its candidate set (seed 0), and the best of those its guards allow (noise, clipping, colour)."""
     import torch; torch.set_num_threads(1)
     from enhance5k.raters import panel
-    from enhance5k.adjust import EnhanceParams
-    r = panel(_views(), names=[name])[0]; held = range(TRAIN, TRAIN + HELD)
-    return name, {'default': [r.utility_of(EnhanceParams(), i) for i in held], 'optimum': [r.optimum(i)[1] for i in held]}
+    from enhance5k.adjust import EnhanceParams, view_of
+    from enhance5k.learn import PreferenceLearner
+    views = _views(); r = panel(views, names=[name])[0]; held = range(TRAIN, TRAIN + HELD); pl = PreferenceLearner(views[:TRAIN], seed=0, **(kw or {}))
+    cands, feasible = [], []
+    for i in held:
+        u = torch.tensor(r._utilities(pl.U, i)); ok = pl._candidates(view_of(views[i], pl.cand_edge))[1]
+        cands.append(float(u.max())); feasible.append(float(u[ok].max()))
+    return name, {'default': [r.utility_of(EnhanceParams(), i) for i in held], 'optimum': [r.optimum(i)[1] for i in held], 'candidates': cands, 'feasible': feasible}
+
+def share(opt, key):
+    "The gap share of the held-out mean of `opt[key]` ((key - defaults) / (optimum - defaults)); None without a taste."
+    ud, uo = statistics.mean(opt['default']), statistics.mean(opt['optimum'])
+    return (statistics.mean(opt[key]) - ud) / (uo - ud) if uo - ud >= TASTE_MIN else None
 
 def one(name, seed, ratings, choices, kw, opt):
     import torch; torch.set_num_threads(1)
@@ -60,25 +72,26 @@ def one(name, seed, ratings, choices, kw, opt):
 def quantile(v, q):
     v = sorted(v); return v[min(len(v) - 1, max(0, round(q * (len(v) - 1))))] if v else None
 
-def summarise(rows):
+def summarise(rows, opt=None):
     out = {}
     for name in dict.fromkeys(r['rater'] for r in rows):
         rs = [r for r in rows if r['rater'] == name]; g = [r['gap_closed'] for r in rs if r['gap_closed'] is not None]
         out[name] = {'runs': len(rs), 'has_taste': bool(g), 'gap_median': statistics.median(g) if g else None, 'gap_worst': min(g) if g else None,
                      'worse_than_defaults': sum(x < 0 for x in g), 'drift_255_mean': statistics.mean(r['drift_255'] for r in rs),
                      'step_s_max': max(r['step_s_max'] for r in rs), 'step_s_median': statistics.median(r['step_s_median'] for r in rs)}
+        if opt and name in opt: out[name].update(candidates=share(opt[name], 'candidates'), feasible=share(opt[name], 'feasible'))
     g = [r['gap_closed'] for r in rows if r['gap_closed'] is not None]
     out['_all'] = {'runs': len(rows), 'gap_median': statistics.median(g) if g else None, 'gap_p10': quantile(g, 0.1), 'share_below_0': sum(x < 0 for x in g) / len(g) if g else None,
                    'step_s_max': max(r['step_s_max'] for r in rows)}
     return out
 
 def table(summary, half):
-    lines = ['| rater | half | runs | gap closed: median | worst | runs worse than defaults | drift (1/255) | propose + record: median / max (s) |', '|---|---|---|---|---|---|---|---|']
+    lines = ['| rater | half | runs | gap closed: median | worst | runs worse than defaults | reachable: candidates / within the guards | drift (1/255) | propose + record: median / max (s) |', '|---|---|---|---|---|---|---|---|---|']
     f = lambda v: '–' if v is None else f"{v:.0%}"
     for n, s in summary.items():
         if n == '_all': continue
-        lines.append(f"| {n} | {half.get(n, '')} | {s['runs']} | {f(s['gap_median'])} | {f(s['gap_worst'])} | {s['worse_than_defaults']} | {s['drift_255_mean']:.2f} | {s['step_s_median']:.2f} / {s['step_s_max']:.2f} |")
-    a = summary['_all']; lines.append(f"| **all** | | {a['runs']} | {f(a['gap_median'])} | 10th pct {f(a['gap_p10'])} | {f(a['share_below_0'])} below 0 | | max {a['step_s_max']:.2f} |")
+        lines.append(f"| {n} | {half.get(n, '')} | {s['runs']} | {f(s['gap_median'])} | {f(s['gap_worst'])} | {s['worse_than_defaults']} | {f(s.get('candidates'))} / {f(s.get('feasible'))} | {s['drift_255_mean']:.2f} | {s['step_s_median']:.2f} / {s['step_s_max']:.2f} |")
+    a = summary['_all']; lines.append(f"| **all** | | {a['runs']} | {f(a['gap_median'])} | 10th pct {f(a['gap_p10'])} | {f(a['share_below_0'])} below 0 | | | max {a['step_s_max']:.2f} |")
     return '\n'.join(lines)
 
 def main(argv=None):
@@ -93,14 +106,14 @@ def main(argv=None):
     half = {n: 'design' if PANEL[n][1].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
     t0 = time.time()
     with ProcessPoolExecutor(a.workers) as ex:
-        opt = dict(ex.map(optima, names))
+        opt = dict(ex.map(optima, names, [kw] * len(names)))
         seeds = range(a.first_seed, a.first_seed + a.seeds)
         jobs = [(n, s, a.ratings, 0, kw, opt[n]) for n in names if PANEL[n][1].get('rates', True) for s in seeds]
         if a.choices: jobs += [(n, s, 0, a.choices, kw, opt[n]) for n in names for s in seeds]
         rows = list(ex.map(one, *zip(*jobs)))
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'ratings': a.ratings, 'choices': a.choices,
            'learner_photos': [x.name for x in photos()][:TRAIN], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
-           'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings']), 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices']) if a.choices else None, 'half': half}
+           'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt), 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
     print(f"{a.ratings} ratings:\n" + table(res['summary_ratings'], half))
     if a.choices: print(f"\n{a.choices} A/B choices:\n" + table(res['summary_choices'], half))
