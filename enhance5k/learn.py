@@ -212,6 +212,18 @@ def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, log_ls, log_sf, log_sn, log
     if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ f) / self.cn).sum()
     return f, K, W, ll - 0.5 * f @ torch.linalg.solve(K, f) - 0.5 * torch.logdet(I + W @ K)
 
+def _adam(params:list, # tensors updated in place
+          grads:list, # their gradients (None: left alone)
+          state:list, # per tensor (first moment, second moment), zeros at the start
+          step:int, # this step's number, from 1
+          lr:float=0.1, betas:tuple=(0.9, 0.999), eps:float=1e-8):
+    "One Adam step, op for op torch.optim.Adam's on the CPU: constructing a torch.optim optimizer imports torch._dynamo, about 3 s on a person's first rating."
+    with torch.no_grad():
+        for p, g, (m, v) in zip(params, grads, state):
+            if g is None: continue
+            m.lerp_(g, 1 - betas[0]); v.mul_(betas[1]).addcmul_(g, g, value=1 - betas[1])
+            p.addcdiv_(m, (v.sqrt() / (1 - betas[1] ** step) ** 0.5).add_(eps), value=-(lr / (1 - betas[0] ** step)))
+
 @patch
 def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
         ratings, # (N,) their ratings 1-5
@@ -230,10 +242,10 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
     self.X, args = X, (X, y, n, ia, ib, o, same); self._args, self._loo = args, None
     if not len(X): return self
     th = [t.clone().requires_grad_(True) for t in (self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp)]
-    opt = torch.optim.Adam(th, lr=0.1)
-    for _ in range(self.steps if steps is None else steps):
+    mv = [(torch.zeros_like(t), torch.zeros_like(t)) for t in th]
+    for k in range(self.steps if steps is None else steps):
         prior = 0.5 * ((th[0] - math.log(self.ls0)) ** 2).sum() + 0.5 * ((th[1] - math.log(self.sf0)) ** 2).sum() + 0.5 * ((th[2] - math.log(0.6)) / 0.7) ** 2 + 0.5 * (th[3] - math.log(0.3)) ** 2 + 0.5 * (th[4] - math.log(0.7)) ** 2
-        loss = prior - self._laplace(*args, *th)[3]; opt.zero_grad(); loss.backward(); opt.step()
+        loss = prior - self._laplace(*args, *th)[3]; _adam(th, torch.autograd.grad(loss, th, allow_unused=True), mv, k + 1)
         with torch.no_grad(): th[0].clamp_(math.log(0.2), math.log(50.0)); th[1].clamp_(math.log(0.005), math.log(5.0)); th[2].clamp_(math.log(0.1), math.log(3.0)); th[3].clamp_(math.log(0.01), math.log(5.0)); th[4].clamp_(math.log(0.01), math.log(5.0))
     self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp = (t.detach() for t in th)
     with torch.no_grad():
