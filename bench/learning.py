@@ -61,10 +61,10 @@ def one(name, seed, ratings, choices, kw, opt):
     held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
-    ud, uo = opt['default'], opt['optimum']; gap = statistics.mean(uo) - statistics.mean(ud)
+    ud, uo = opt['default'], opt['optimum']
     return {'rater': name, 'seed': seed, 'mode': 'ratings' if ratings else 'choices', 'feedback': ratings + choices,
             'u_default': statistics.mean(ud), 'u_best': statistics.mean(ub), 'u_optimum': statistics.mean(uo),
-            'gap_closed': (statistics.mean(ub) - statistics.mean(ud)) / gap if gap >= TASTE_MIN else None,
+            'gap_closed': share(dict(opt, best=ub), 'best'),
             'per_photo': [{'u_default': a, 'u_best': b, 'u_optimum': c, 'confident': rc['confident'], 'p_better': rc['p_better']} for a, b, c, rc in zip(ud, ub, uo, recs)],
             'drift_255': statistics.mean(drift), 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
             'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1]}

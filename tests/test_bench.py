@@ -34,4 +34,4 @@ def test_learning_bench_no_signal_keeps_the_defaults(tmp_path):
     s = json.loads(out.read_text())['summary_ratings']
     assert s['no-signal']['drift_255_mean'] == 0.0 and s['no-signal']['gap_median'] is None and s['warmer']['has_taste']
     assert '| no-signal | design | 1 | – | – | 0 | – / – | 0.00 |' in r.stdout
-    w = s['warmer']; assert 0 < w['feasible'] <= w['candidates'] <= 1.01, w  # the guards only take candidates away
+    w = s['warmer']; assert 0 < w['feasible'] <= w['candidates'] <= 1.01, w  # shares of the gap; the guards can only take candidates away
