@@ -8,6 +8,8 @@ Per rater and seed: the rater's mean utility on the held-out photos with the def
 and with the best of those its guards allow; the mean |change| of the held-out views in 1/255 (the drift, which must stay
 under 1/255 for the no-signal rater); the learner's own confidence; and the time of each propose + record.
 Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
+The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
+table of gates shows what each buys in median gap against runs made worse, and whether the no-signal rater then moves a pixel.
 """
 import argparse, json, os, platform, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN, HELD = 4, 3  # photos the learner sees / held out
 TASTE_MIN = 0.1  # least mean utility gap (optimum - defaults) for a rater to count as having a taste
+GATES = {'caution 0.5': {'caution': 0.5}, 'caution 1.5': {'caution': 1.5}, 'caution 2': {'caution': 2.0}, 'P(better) ≥ 0.95': {'min_confidence': 0.95}}  # recommendation gates compared with the learner's own
 
 def photos():
     from enhance5k.core import data_dir, data_missing_reason
@@ -61,13 +64,17 @@ def one(name, seed, ratings, choices, kw, opt):
     held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
-    ud, uo = opt['default'], opt['optimum']
+    ud, uo = opt['default'], opt['optimum']; gates = {}
+    for g, kw_g in GATES.items():  # the same learner, other gates: set, recommend, put back
+        old = {k: getattr(pl, k) for k in kw_g}; [setattr(pl, k, v) for k, v in kw_g.items()]
+        rg = [pl.recommend(views[i])['params'] for i in held]; [setattr(pl, k, v) for k, v in old.items()]
+        gates[g] = {'gap_closed': share(dict(opt, best=[r.utility_of(p, i) for p, i in zip(rg, held)]), 'best'), 'changed': any(p.changed() for p in rg)}
     return {'rater': name, 'seed': seed, 'mode': 'ratings' if ratings else 'choices', 'feedback': ratings + choices,
             'u_default': statistics.mean(ud), 'u_best': statistics.mean(ub), 'u_optimum': statistics.mean(uo),
             'gap_closed': share(dict(opt, best=ub), 'best'),
             'per_photo': [{'u_default': a, 'u_best': b, 'u_optimum': c, 'confident': rc['confident'], 'p_better': rc['p_better']} for a, b, c, rc in zip(ud, ub, uo, recs)],
             'drift_255': statistics.mean(drift), 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
-            'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1]}
+            'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1], 'gates': gates}
 
 def quantile(v, q):
     v = sorted(v); return v[min(len(v) - 1, max(0, round(q * (len(v) - 1))))] if v else None
@@ -84,6 +91,23 @@ def summarise(rows, opt=None):
     out['_all'] = {'runs': len(rows), 'gap_median': statistics.median(g) if g else None, 'gap_p10': quantile(g, 0.1), 'share_below_0': sum(x < 0 for x in g) / len(g) if g else None,
                    'step_s_max': max(r['step_s_max'] for r in rows)}
     return out
+
+def gate_summary(rows):
+    "Per gate (the learner's own first): median, 10th percentile and share below 0 of the gap over runs with a taste; no-signal runs that changed anything."
+    def stats(gap, changed):
+        g = [gap(r) for r in rows if gap(r) is not None]; ns = [r for r in rows if r['gap_closed'] is None]
+        return {'gap_median': statistics.median(g) if g else None, 'gap_p10': quantile(g, 0.1), 'share_below_0': sum(x < 0 for x in g) / len(g) if g else None,
+                'no_taste_runs_changed': sum(changed(r) for r in ns), 'no_taste_runs': len(ns)}
+    out = {'learner (caution 1, P(better) ≥ 0.8)': stats(lambda r: r['gap_closed'], lambda r: r['drift_255'] > 0)}
+    for g in dict.fromkeys(k for r in rows for k in r.get('gates', {})):
+        out[g] = stats(lambda r: r['gates'][g]['gap_closed'], lambda r: r['gates'][g]['changed'])
+    return out
+
+def gate_table(gs):
+    f = lambda v: '–' if v is None else f"{v:.0%}"
+    lines = ['| gate | gap closed: median | 10th percentile | runs below 0 | no-taste runs changed |', '|---|---|---|---|---|']
+    lines += [f"| {g} | {f(s['gap_median'])} | {f(s['gap_p10'])} | {f(s['share_below_0'])} | {s['no_taste_runs_changed']} of {s['no_taste_runs']} |" for g, s in gs.items()]
+    return '\n'.join(lines)
 
 def table(summary, half):
     lines = ['| rater | half | runs | gap closed: median | worst | runs worse than defaults | reachable: candidates / within the guards | drift (1/255) | propose + record: median / max (s) |', '|---|---|---|---|---|---|---|---|---|']
@@ -113,10 +137,11 @@ def main(argv=None):
         rows = list(ex.map(one, *zip(*jobs)))
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'ratings': a.ratings, 'choices': a.choices,
            'learner_photos': [x.name for x in photos()][:TRAIN], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
-           'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt), 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half}
+           'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt), 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half,
+           'gates_ratings': gate_summary([r for r in rows if r['mode'] == 'ratings']), 'gates_choices': gate_summary([r for r in rows if r['mode'] == 'choices']) if a.choices else None}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
-    print(f"{a.ratings} ratings:\n" + table(res['summary_ratings'], half))
-    if a.choices: print(f"\n{a.choices} A/B choices:\n" + table(res['summary_choices'], half))
+    print(f"{a.ratings} ratings:\n" + table(res['summary_ratings'], half) + "\n\nThe same learners under other gates:\n" + gate_table(res['gates_ratings']))
+    if a.choices: print(f"\n{a.choices} A/B choices:\n" + table(res['summary_choices'], half) + "\n\nThe same learners under other gates:\n" + gate_table(res['gates_choices']))
 
 if __name__ == '__main__':
     main()
