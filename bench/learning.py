@@ -61,6 +61,8 @@ def one(name, seed, ratings, choices, kw, opt):
         t = time.perf_counter(); c = pl.propose(); x = r(c); pl.record(c, x); steps.append(time.perf_counter() - t)
     for _ in range(choices):
         t = time.perf_counter(); a, b = pl.propose_pair(); x = r.choose(a, b); pl.record_choice(a, b, x); steps.append(time.perf_counter() - t)
+    memo, cands = {}, pl._candidates  # every recommendation on a held-out photo measures the same candidates: once per photo
+    pl._candidates = lambda v, chunk=128: memo[k] if (k := v.numpy().tobytes()) in memo else memo.setdefault(k, cands(v, chunk))
     held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
