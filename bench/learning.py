@@ -14,6 +14,7 @@ table of gates shows what each buys in median gap against runs made worse, and w
 import argparse, json, os, platform, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from unittest.mock import patch
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN, HELD = 4, 3  # photos the learner sees / held out
@@ -67,9 +68,8 @@ def one(name, seed, ratings, choices, kw, opt):
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
     ud, uo = opt['default'], opt['optimum']; gates = {}
-    for g, kw_g in GATES.items():  # the same learner, other gates: set, recommend, put back
-        old = {k: getattr(pl, k) for k in kw_g}; [setattr(pl, k, v) for k, v in kw_g.items()]
-        rg = [pl.recommend(views[i])['params'] for i in held]; [setattr(pl, k, v) for k, v in old.items()]
+    for g, kw_g in GATES.items():  # the same learner, other gates
+        with patch.multiple(pl, **kw_g): rg = [pl.recommend(views[i])['params'] for i in held]
         gates[g] = {'gap_closed': share(dict(opt, best=[r.utility_of(p, i) for p, i in zip(rg, held)]), 'best'), 'changed': any(p.changed() for p in rg)}
     return {'rater': name, 'seed': seed, 'mode': 'ratings' if ratings else 'choices', 'feedback': ratings + choices,
             'u_default': statistics.mean(ud), 'u_best': statistics.mean(ub), 'u_optimum': statistics.mean(uo),
