@@ -11,7 +11,7 @@ Raters whose optimum is within 0.1 of the defaults' utility have no taste to lea
 The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
 table of gates shows what each buys in median gap against runs made worse, and whether the no-signal rater then moves a pixel.
 """
-import argparse, json, os, platform, statistics, sys, time
+import argparse, inspect, json, os, platform, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from unittest.mock import patch
@@ -19,7 +19,7 @@ from unittest.mock import patch
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN, HELD = 4, 3  # photos the learner sees / held out
 TASTE_MIN = 0.1  # least mean utility gap (optimum - defaults) for a rater to count as having a taste
-GATES = {'caution 0.5': {'caution': 0.5}, 'caution 1.5': {'caution': 1.5}, 'caution 2': {'caution': 2.0}, 'P(better) ≥ 0.95': {'min_confidence': 0.95}}  # recommendation gates compared with the learner's own
+GATES = {'caution 0.5': {'caution': 0.5}, 'caution 1': {'caution': 1.0}, 'caution 2': {'caution': 2.0}, 'P(better) ≥ 0.95': {'min_confidence': 0.95}}  # recommendation gates compared with the learner's own
 
 def photos():
     from enhance5k.core import data_dir, data_missing_reason
@@ -62,8 +62,6 @@ def one(name, seed, ratings, choices, kw, opt):
         t = time.perf_counter(); c = pl.propose(); x = r(c); pl.record(c, x); steps.append(time.perf_counter() - t)
     for _ in range(choices):
         t = time.perf_counter(); a, b = pl.propose_pair(); x = r.choose(a, b); pl.record_choice(a, b, x); steps.append(time.perf_counter() - t)
-    memo, cands = {}, pl._candidates  # every recommendation on a held-out photo measures the same candidates: once per photo
-    pl._candidates = lambda v, chunk=128: memo[k] if (k := v.numpy().tobytes()) in memo else memo.setdefault(k, cands(v, chunk))
     held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
@@ -75,7 +73,7 @@ def one(name, seed, ratings, choices, kw, opt):
             'u_default': statistics.mean(ud), 'u_best': statistics.mean(ub), 'u_optimum': statistics.mean(uo),
             'gap_closed': share(dict(opt, best=ub), 'best'),
             'per_photo': [{'u_default': a, 'u_best': b, 'u_optimum': c, 'confident': rc['confident'], 'p_better': rc['p_better']} for a, b, c, rc in zip(ud, ub, uo, recs)],
-            'drift_255': statistics.mean(drift), 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
+            'drift_255': statistics.mean(drift), 'changed': any(rc['params'].changed() for rc in recs), 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
             'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1], 'gates': gates}
 
 def quantile(v, q):
@@ -100,7 +98,9 @@ def gate_summary(rows):
         g = [gap(r) for r in rows if gap(r) is not None]; ns = [r for r in rows if r['gap_closed'] is None]
         return {'gap_median': statistics.median(g) if g else None, 'gap_p10': quantile(g, 0.1), 'share_below_0': sum(x < 0 for x in g) / len(g) if g else None,
                 'no_taste_runs_changed': sum(changed(r) for r in ns), 'no_taste_runs': len(ns)}
-    out = {'learner (caution 1, P(better) ≥ 0.8)': stats(lambda r: r['gap_closed'], lambda r: r['drift_255'] > 0)}
+    from enhance5k.learn import PreferenceLearner
+    d = {k: v.default for k, v in inspect.signature(PreferenceLearner).parameters.items()}
+    out = {f"learner (caution {d['caution']:g}, P(better) ≥ {d['min_confidence']:g})": stats(lambda r: r['gap_closed'], lambda r: r.get('changed', r['drift_255'] > 0))}
     for g in dict.fromkeys(k for r in rows for k in r.get('gates', {})):
         out[g] = stats(lambda r: r['gates'][g]['gap_closed'], lambda r: r['gates'][g]['changed'])
     return out

@@ -350,7 +350,7 @@ class PreferenceLearner:
                  candidates:int=256, # candidate points besides the defaults
                  radii:tuple=(0.15, 0.3, 0.5, 1.0), # their shells around the defaults
                  n_init:int=5, # the defaults and a Latin design before the model steers
-                 caution:float=1.0, # standard deviations taken off the predicted gain of a recommendation
+                 caution:float=1.5, # standard deviations taken off the predicted gain of a recommendation
                  min_feedback:int=6, # answers before anything but the defaults is recommended
                  min_confidence:float=0.8, # least chance of an improvement to recommend a change
                  min_evidence:float=2.0, # nats by which left-out answers must be predicted better than with no preference (the data must show one)
@@ -447,10 +447,21 @@ def record_choice(self:PreferenceLearner, a:Candidate, b:Candidate, # the two ca
 
 # %% ../nbs/08_learn.ipynb #30e1f377
 @patch
+def _photo(self:PreferenceLearner, image, # a photo (tensor, Image or path)
+           keep:int=8, # how many photos to remember
+          )->tuple[torch.Tensor, torch.Tensor]:
+    "`_candidates` of a photo, remembered for the last `keep` photos: an app asks again for the same photo on every rerun."
+    v = view_of(image, self.cand_edge); seen = self.__dict__.setdefault('_seen', {})
+    k = (v.numpy().tobytes(), tuple(v.shape), self.noise_limit, self.clip_limit, self.colour_limit)
+    seen[k] = seen.pop(k) if k in seen else self._candidates(v)  # the newest last
+    while len(seen) > keep: seen.pop(next(iter(seen)))
+    return seen[k]
+
+@patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
              )->dict:
     "The parameters for `image`, with how sure the learner is: params, confident, gain, gain_sd, p_better, feedback, why."
-    cands = self.cand if image is None else [self._candidates(view_of(image, self.cand_edge))]
+    cands = self.cand if image is None else [self._photo(image)]
     ms, vs = zip(*[self.model.gain(F, F[0]) for F, _ in cands]); ok = torch.stack([o for _, o in cands]).all(0)
     m, s = torch.stack(ms).mean(0), torch.stack(vs).pow(2).sum(0).sqrt() / len(cands)
     score = torch.where(ok, m - self.caution * s, torch.full_like(m, -1e9)); j = int(score.argmax())
