@@ -11,7 +11,7 @@ Raters whose optimum is within 0.1 of the defaults' utility have no taste to lea
 The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
 table of gates shows what each buys in median gap against runs made worse, and whether the no-signal rater then moves a pixel.
 """
-import argparse, inspect, json, os, platform, statistics, sys, time
+import argparse, json, os, platform, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from unittest.mock import patch
@@ -73,7 +73,7 @@ def one(name, seed, ratings, choices, kw, opt):
             'u_default': statistics.mean(ud), 'u_best': statistics.mean(ub), 'u_optimum': statistics.mean(uo),
             'gap_closed': share(dict(opt, best=ub), 'best'),
             'per_photo': [{'u_default': a, 'u_best': b, 'u_optimum': c, 'confident': rc['confident'], 'p_better': rc['p_better']} for a, b, c, rc in zip(ud, ub, uo, recs)],
-            'drift_255': statistics.mean(drift), 'changed': any(rc['params'].changed() for rc in recs), 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
+            'drift_255': statistics.mean(drift), 'changed': any(rc['params'].changed() for rc in recs), 'gate': {'caution': pl.caution, 'min_confidence': pl.min_confidence}, 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
             'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1], 'gates': gates}
 
 def quantile(v, q):
@@ -98,9 +98,8 @@ def gate_summary(rows):
         g = [gap(r) for r in rows if gap(r) is not None]; ns = [r for r in rows if r['gap_closed'] is None]
         return {'gap_median': statistics.median(g) if g else None, 'gap_p10': quantile(g, 0.1), 'share_below_0': sum(x < 0 for x in g) / len(g) if g else None,
                 'no_taste_runs_changed': sum(changed(r) for r in ns), 'no_taste_runs': len(ns)}
-    from enhance5k.learn import PreferenceLearner
-    d = {k: v.default for k, v in inspect.signature(PreferenceLearner).parameters.items()}
-    out = {f"learner (caution {d['caution']:g}, P(better) ≥ {d['min_confidence']:g})": stats(lambda r: r['gap_closed'], lambda r: r.get('changed', r['drift_255'] > 0))}
+    d = rows[0]['gate']  # the learner's own gate, as it ran (--learner may change it)
+    out = {f"learner (caution {d['caution']:g}, P(better) ≥ {d['min_confidence']:g})": stats(lambda r: r['gap_closed'], lambda r: r['changed'])}
     for g in dict.fromkeys(k for r in rows for k in r.get('gates', {})):
         out[g] = stats(lambda r: r['gates'][g]['gap_closed'], lambda r: r['gates'][g]['changed'])
     return out

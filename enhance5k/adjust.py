@@ -314,7 +314,7 @@ def view_of(image, # a (1,3,H,W) tensor in [0,1], an enhance5k Image, or a path
             edge:int=128, # long edge of the view
            )->torch.Tensor:
     "A small float view (1,3,h,w) of an image (MATLAB bicubic, antialiased)."
-    x = image if isinstance(image, torch.Tensor) else to_tensor(image if isinstance(image, Image) else read_image(image))
+    x = image if isinstance(image, torch.Tensor) else to_tensor(image if isinstance(image, Image) else read_image(image, draft=(edge, edge)))  # a JPEG decoded at the smallest DCT scale still that large: a 48 MP photo's view without decoding all of it
     if x.ndim != 4 or x.shape[:2] != (1, 3): raise InvalidImageError(f"expected an image (1,3,H,W), got shape {tuple(x.shape)}")
     s = edge / max(x.shape[-2:])
     return x.float() if s >= 1 else imresize(x.float(), size=(max(1, round(x.shape[-2] * s)), max(1, round(x.shape[-1] * s)))).clamp(0, 1)
