@@ -1,6 +1,6 @@
 """The preference learner against the rater panel (`enhance5k.raters`): ratings or A/B choices on some shared photos, judged on others.
 
-    python bench/learning.py [--seeds 5] [--ratings 40] [--choices 20] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
+    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
 
 Per rater and seed: the rater's mean utility on the held-out photos with the defaults, with the learner's per-photo
 `best(image)`, and with the rater's own per-photo optimum within the search space; the share of the gap closed
@@ -121,7 +121,7 @@ def table(summary, half):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--seeds', type=int, default=5); p.add_argument('--first-seed', type=int, default=0)
+    p.add_argument('--seeds', type=int, default=10); p.add_argument('--first-seed', type=int, default=0)
     p.add_argument('--ratings', type=int, default=40); p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'FEATURES', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES',
-           'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe', 'TasteGP', 'Candidate',
-           'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store',
-           'store_features', 'fit_store', 'sensitivities']
+__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'FEATURES', 'TASTE_FEATURES', 'CHANGE_SCALE', 'REPORT_FEATURES',
+           'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe',
+           'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste',
+           'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
 import math
@@ -153,7 +153,12 @@ def describe(u:torch.Tensor, # (B, d) search coordinates of the variants
     "Generic features of variants: the parameters, the output's look, its change from the original, the clipped share; (B, d + 17)."
     lk = look_of(y); return torch.cat([u.float(), lk, lk - base, M.clipped(y).float()[:, None]], 1)
 
-FEATURES = [f'param:{k}' for k in SEARCH_SPACE] + [f'look:{k}' for k in LOOK] + [f'change:{k}' for k in LOOK] + ['clipped'] # names of `describe`'s columns (default space)
+def feature_names(space:tuple=SEARCH_SPACE)->list:
+    "Names of `describe`'s columns for a search space."
+    return [f'param:{k}' for k in space] + [f'look:{k}' for k in LOOK] + [f'change:{k}' for k in LOOK] + ['clipped']
+
+FEATURES = feature_names() # names of `describe`'s columns (default space)
+TASTE_FEATURES = ('param:', 'look:brightness', 'change:', 'clipped') # the columns a taste is learned on, by name prefix (see below)
 
 # %% ../nbs/08_learn.ipynb #af1534e0
 def _kernel(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor, sf:torch.Tensor, sj:torch.Tensor)->torch.Tensor:
@@ -174,17 +179,19 @@ class TasteGP:
                  tie_sd:float=0.35, # how close a tie says the two latents are (rating points)
                  steps:int=30, # Adam steps on the hyperparameters per fit
                  newton:int=8, # Newton steps of the Laplace mode when there are choices
+                 cols:list|None=None, # the feature columns the kernel uses (None: all)
                 ):
         self.mu, self.sd = mu.double(), sd.double().clamp_min(1e-6)
-        self.log_ls = torch.full((len(mu),), math.log(ls0), dtype=torch.float64)
-        self.sf0 = 0.7 / math.sqrt(len(mu) / 4)  # prior median sd of each feature's part: about four features' worth of 0.7
-        self.log_sf, self.log_sn = torch.full((len(mu),), math.log(self.sf0), dtype=torch.float64), torch.tensor(math.log(0.6), dtype=torch.float64)
+        self.cols = list(range(len(mu))) if cols is None else [int(c) for c in cols]; d = len(self.cols)
+        self.log_ls = torch.full((d,), math.log(ls0), dtype=torch.float64)
+        self.sf0 = 0.7 / math.sqrt(d / 4)  # prior median sd of each feature's part: about four features' worth of 0.7
+        self.log_sf, self.log_sn = torch.full((d,), math.log(self.sf0), dtype=torch.float64), torch.tensor(math.log(0.6), dtype=torch.float64)
         self.log_sj, self.log_sp = torch.tensor(math.log(0.3), dtype=torch.float64), torch.tensor(math.log(0.7), dtype=torch.float64)
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
         self.X, self.hyper, self._loo = None, {}, None
 
     def __repr__(self): return f"TasteGP({0 if self.X is None else len(self.X)} points, signal sd {self.hyper.get('signal_sd')}, noise sd {self.hyper.get('noise_sd')})"
-    def z(self, f:torch.Tensor)->torch.Tensor: return (f.double() - self.mu) / self.sd
+    def z(self, f:torch.Tensor)->torch.Tensor: return ((f.double() - self.mu) / self.sd)[..., self.cols]
 
 # %% ../nbs/08_learn.ipynb #75ae5b01
 def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int):
@@ -289,7 +296,7 @@ def loo(self:TasteGP)->float:
     if self.X is None or not len(self.X): return 0.0
     X, y, n, ia, ib, o, same = self._args; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0
     with torch.no_grad():
-        d = len(self.mu); t = lambda v: torch.tensor(v, dtype=torch.float64); eye = 1e-6 * torch.eye(len(X), dtype=X.dtype)
+        d = len(self.cols); t = lambda v: torch.tensor(v, dtype=torch.float64); eye = 1e-6 * torch.eye(len(X), dtype=X.dtype)
         Kf, sn2 = _kernel(X, X, self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()) + self.log_sp.exp() ** 2 * same + eye, float(self.log_sn.exp()) ** 2
         for i in range(n):  # each rating left out
             keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2)
@@ -338,7 +345,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features'.split(',') # what `state()` keeps
 
 class PreferenceLearner:
     "Learn a person's taste from 1-5 ratings and A/B choices; recommend parameters per photo."
@@ -357,17 +364,18 @@ class PreferenceLearner:
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
+                 features:tuple|None=TASTE_FEATURES, # name prefixes of the features the taste is learned on (None: all of `describe`'s)
                  gp:dict|None=None, # TasteGP settings
                 ):
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
-        store_attr(','.join(_SETTINGS), self)
+        store_attr(','.join(_SETTINGS), self); self.features = None if features is None else tuple(features)
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
         self.cand = [self._candidates(v) for v in self.small]  # per photo: features (M, d) and feasibility (M,)
-        allf = torch.cat([c[0] for c in self.cand]); self.model = TasteGP(allf.mean(0), allf.std(0).clamp_min(1e-4), **(gp or {}))
+        allf = torch.cat([c[0] for c in self.cand]); self.model = TasteGP(allf.mean(0), allf.std(0).clamp_min(1e-4), cols=self._cols(), **(gp or {}))
         self.design = torch.cat([self.u0[None], _latin(max(0, n_init - 1), len(self.space), self.rng, span=0.6)])
         self.f, self.ratings, self.idx, self.history = [], [], [], []
         self.fa, self.fb, self.outcome, self.choices = [], [], [], []
@@ -375,6 +383,12 @@ class PreferenceLearner:
     def __repr__(self): return f"PreferenceLearner({len(self.views)} images, {len(self.ratings)} ratings, {len(self.choices)} choices, space={self.space})"
     @property
     def n(self)->int: return len(self.ratings) + len(self.choices)
+
+    def _cols(self)->list:
+        "The columns of `describe` that `features` names."
+        names = feature_names(self.space); cols = [i for i, k in enumerate(names) if self.features is None or k.startswith(tuple(self.features))]
+        if not cols: raise ConfigError(f"features {self.features!r} name none of the learner's features: {', '.join(names)}")
+        return cols
 
 # %% ../nbs/08_learn.ipynb #2f17d7b3
 @patch
@@ -507,11 +521,12 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
     self = cls.__new__(cls); s = state['settings']
-    for k in _SETTINGS: setattr(self, k, s[k])
+    for k in _SETTINGS: setattr(self, k, s.get(k))  # a taste saved before `features` existed used them all (None)
+    self.features = None if self.features is None else tuple(self.features)
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
-    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']))
+    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols())
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
     self.choices = [None] * len(self.outcome); self.design = self.u0[None]
