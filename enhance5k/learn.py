@@ -370,7 +370,7 @@ class PreferenceLearner:
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
-        store_attr(','.join(_SETTINGS), self); self.features = None if features is None else tuple(features)
+        store_attr(','.join(_SETTINGS), self)
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
@@ -386,8 +386,10 @@ class PreferenceLearner:
 
     def _cols(self)->list:
         "The columns of `describe` that `features` names."
-        names = feature_names(self.space); cols = [i for i, k in enumerate(names) if self.features is None or k.startswith(tuple(self.features))]
-        if not cols: raise ConfigError(f"features {self.features!r} name none of the learner's features: {', '.join(names)}")
+        f = self.features = (self.features,) if isinstance(self.features, str) else None if self.features is None else tuple(self.features)
+        if f is not None and not all(isinstance(k, str) for k in f): raise ConfigError(f"features must be name prefixes (strings), got {f!r}")
+        names = feature_names(self.space); cols = [i for i, k in enumerate(names) if f is None or k.startswith(f)]
+        if not cols: raise ConfigError(f"features {f!r} name none of the learner's features: {', '.join(names)}")
         return cols
 
 # %% ../nbs/08_learn.ipynb #2f17d7b3
@@ -521,8 +523,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
     self = cls.__new__(cls); s = state['settings']
-    for k in _SETTINGS: setattr(self, k, s.get(k))  # a taste saved before `features` existed used them all (None)
-    self.features = None if self.features is None else tuple(self.features)
+    for k in _SETTINGS: setattr(self, k, s.get(k) if k == 'features' else s[k])  # a taste saved before `features` existed used them all (None)
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
