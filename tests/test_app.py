@@ -54,6 +54,8 @@ def test_upload_plan_enhance_rate_is_stored(home):
     next(b for b in at.button if b.label == 'A').click().run(); assert not at.exception, at.exception
     st = FeedbackStore(home / 'home' / 'feedback' / 'feedback.db'); assert st.taste_state('local') is not None  # the round is kept as the user's taste
     assert 'Round 2' in texts(at)
+    at = start(); at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception  # a new session, after a restart
+    assert 'Round 2' in texts(at), texts(at)  # it picks up the kept answer: the next round is the second
 
 def test_hostile_upload_gets_a_message_and_the_app_keeps_running(home):
     at = start()
