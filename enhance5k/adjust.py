@@ -15,8 +15,10 @@ __all__ = ['PARAM_SPECS', 'WB_KAPPA', 'CLARITY_SIGMA', 'DENOISE_SIGMA', 'MEASURE
 import json, math
 from dataclasses import dataclass, fields, asdict
 from pathlib import Path
+import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image as PILImage
 import kornia
 from .core import *
 from .io import Image, read_image, to_tensor
@@ -310,11 +312,22 @@ def to_coords(p:EnhanceParams, # the parameters
     "Search coordinates of `p`."
     lo, hi = _box(space); v = torch.tensor([float(getattr(p, k)) for k in space]); return (v - lo) / (hi - lo) * 2 - 1
 
-def view_of(image, # a (1,3,H,W) tensor in [0,1], an enhance5k Image, or a path
+def _pixels(image, edge:int)->torch.Tensor:
+    "A float tensor of a tensor, an enhance5k Image, a Pillow image, an (H,W,3) array or a path (a JPEG decoded at the smallest DCT scale still `edge` large)."
+    if isinstance(image, torch.Tensor): return image
+    if isinstance(image, PILImage.Image): image = np.asarray(image.convert('RGB'))
+    if isinstance(image, np.ndarray):
+        if image.ndim != 3 or image.shape[2] != 3: raise InvalidImageError(f"expected an (H,W,3) array, got shape {image.shape}")
+        if image.dtype.kind != 'f': return to_tensor(Image(np.ascontiguousarray(image)))  # uint8 or uint16 (Image names any other type)
+        if not (np.isfinite(image).all() and 0 <= image.min() and image.max() <= 1): raise InvalidImageError("a float array must hold values in [0, 1]")
+        return torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32)).permute(2, 0, 1)[None]
+    return to_tensor(image if isinstance(image, Image) else read_image(image, draft=(edge, edge)))
+
+def view_of(image, # a (1,3,H,W) tensor in [0,1], an enhance5k Image, a Pillow image, an (H,W,3) array (uint8, uint16, or float in [0, 1]), or a path
             edge:int=128, # long edge of the view
            )->torch.Tensor:
     "A small float view (1,3,h,w) of an image (MATLAB bicubic, antialiased)."
-    x = image if isinstance(image, torch.Tensor) else to_tensor(image if isinstance(image, Image) else read_image(image, draft=(edge, edge)))  # a JPEG decoded at the smallest DCT scale still that large: a 48 MP photo's view without decoding all of it
+    x = _pixels(image, edge)  # a 48 MP JPEG's view without decoding all of it
     if x.ndim != 4 or x.shape[:2] != (1, 3): raise InvalidImageError(f"expected an image (1,3,H,W), got shape {tuple(x.shape)}")
     s = edge / max(x.shape[-2:])
     return x.float() if s >= 1 else imresize(x.float(), size=(max(1, round(x.shape[-2] * s)), max(1, round(x.shape[-1] * s)))).clamp(0, 1)

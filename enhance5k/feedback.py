@@ -11,7 +11,7 @@ __all__ = ['MIGRATIONS', 'SCHEMA_VERSION', 'DECISION_STRATEGIES', 'DECISION_OUTC
            'wandb_history', 'wait_written', 'stats_markdown', 'plot_stats']
 
 # %% ../nbs/07_feedback.ipynb #fc3ad933
-import hashlib, json, os, queue, sqlite3, threading, time
+import hashlib, json, math, os, queue, sqlite3, threading, time
 from contextlib import contextmanager
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -307,8 +307,9 @@ def get(self:FeedbackStore, enhancement_id:int)->dict:
 
 # %% ../nbs/07_feedback.ipynb #bca39db1
 def _check_rating(rating)->int:
-    if isinstance(rating, (bool, np.bool_)) or not isinstance(rating, (int, np.integer)) or not 1 <= rating <= 5:
-        raise FeedbackError(f"a rating is a whole number from 1 to 5, got {rating!r}")
+    "A rating as an int: a whole number 1-5, also as a float (4.0, what `np.clip(np.rint(x), 1, 5)` gives); anything else a FeedbackError."
+    ok = not isinstance(rating, (bool, np.bool_)) and isinstance(rating, (int, np.integer, float, np.floating)) and math.isfinite(rating) and rating == int(rating) and 1 <= rating <= 5
+    if not ok: raise FeedbackError(f"a rating is a whole number from 1 to 5, got {rating!r}")
     return int(rating)
 
 @patch
