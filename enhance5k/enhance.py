@@ -20,7 +20,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import *
-from .io import Image, read_image, write_image, image_size, resize_image
+from .io import Image, read_image, write_image, image_size, resize_image, from_pil
+from PIL import Image as PILImage
 from .ops import imresize, tile_apply, _weights
 from .models import load_model, list_models, find_weights, sha256_file, read_card
 from .metrics import assess, delta_e, detail_centre, native_crops, noise_sigma, PerfTracker, QualityReport, rss_mb
@@ -466,6 +467,11 @@ def _copy(r:EnhanceResult)->EnhanceResult:
     im = r.image; a = None if im.alpha is None else im.alpha.copy()
     return replace(r, image=Image(im.rgb.copy(), a, replace(im.meta)))
 
+def _as_input(input):
+    "A Pillow image or an (H,W,3) uint8/uint16 array as an `Image` (the types people hold in Python); anything else as it is."
+    if isinstance(input, PILImage.Image): return from_pil(input)
+    return Image(np.ascontiguousarray(input)) if isinstance(input, np.ndarray) else input
+
 def _read(input, target:str)->tuple[Image, tuple]:
     "Read the input, refusing an over-limit output from the header alone; a downscale decodes a JPEG at a reduced DCT scale. Returns the image and its full size."
     if isinstance(input, Image): check_output(target_size(input.size, target), target); return input, input.size
@@ -473,7 +479,7 @@ def _read(input, target:str)->tuple[Image, tuple]:
     full = image_size(input); out = check_output(target_size(full, target), target)
     return read_image(input, draft=out if out[0] <= full[0] and out[1] <= full[1] else None), full
 
-def enhance(input, # a path, bytes, file object or an enhance5k Image
+def enhance(input, # a path, bytes, file object, an enhance5k Image, a Pillow image or an (H,W,3) uint8/uint16 array
             target:str='5k', # output size: 5k, 4k, 8k, WxH, xN
             model:str=DEFAULT_MODEL, # a model name (see `available_models`; added ones too), a weights path (.safetensors, or a spandrel architecture's .pth/.pt/.ckpt), or 'bicubic'
             params=None, # colour/detail parameters: None (none), 'auto', 'learned' (from `taste`, for this photo), a dict, JSON, or EnhanceParams
@@ -487,7 +493,7 @@ def enhance(input, # a path, bytes, file object or an enhance5k Image
             dry_run:bool=False, # return the EnhancePlan without running any model
            )->EnhanceResult|EnhancePlan:
     "Take one image to `target`: analyse, plan, adjust, super-resolve, guard, validate, assess."
-    perf, t0 = PerfTracker(), time.perf_counter()
+    perf, t0, input = PerfTracker(), time.perf_counter(), _as_input(input)
     pre = None
     if isinstance(params, str) and params.strip().lower() == 'learned':  # resolved now, for this photo: the cache key holds the values
         if not callable(getattr(taste, 'params_for', None)): raise ConfigError("params='learned' needs taste=: an object with params_for(image), e.g. enhance5k.learn.learned_taste(FeedbackStore(), user)")
