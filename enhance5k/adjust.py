@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from PIL import Image as PILImage
 import kornia
 from .core import *
-from .io import Image, read_image, to_tensor
+from .io import Image, read_image, to_tensor, as_image
 from .ops import check_image, imresize
 from .models import luma, LUMA
 from . import metrics
@@ -312,23 +312,23 @@ def to_coords(p:EnhanceParams, # the parameters
     "Search coordinates of `p`."
     lo, hi = _box(space); v = torch.tensor([float(getattr(p, k)) for k in space]); return (v - lo) / (hi - lo) * 2 - 1
 
-def _pixels(image, edge:int)->torch.Tensor:
-    "A float tensor of a tensor, an enhance5k Image, a Pillow image, an (H,W,3) array or a path (a JPEG decoded at the smallest DCT scale still `edge` large)."
-    if isinstance(image, torch.Tensor): return image
-    if isinstance(image, PILImage.Image): image = np.asarray(image.convert('RGB'))
-    if isinstance(image, np.ndarray):
+def _pixels(image, edge:int)->tuple[torch.Tensor, tuple]:
+    "A float tensor of a tensor, an enhance5k Image, a Pillow image, an (H,W,3) array or a path, and the (H, W) its view is sized by; a path's JPEG is decoded at the smallest DCT scale still `edge` large, a big 8-bit image in memory box-reduced first (no float copy of all of it)."
+    if isinstance(image, torch.Tensor): return image, tuple(image.shape[-2:])
+    if isinstance(image, np.ndarray) and image.dtype.kind == 'f':  # floats in [0, 1]; integer arrays go through `as_image`
         if image.ndim != 3 or image.shape[2] != 3: raise InvalidImageError(f"expected an (H,W,3) array, got shape {image.shape}")
-        if image.dtype.kind != 'f': return to_tensor(Image(np.ascontiguousarray(image)))  # uint8 or uint16 (Image names any other type)
         if not (np.isfinite(image).all() and 0 <= image.min() and image.max() <= 1): raise InvalidImageError("a float array must hold values in [0, 1]")
-        return torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32)).permute(2, 0, 1)[None]
-    return to_tensor(image if isinstance(image, Image) else read_image(image, draft=(edge, edge)))
+        return torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32)).permute(2, 0, 1)[None], image.shape[:2]
+    if not isinstance(image, (Image, PILImage.Image, np.ndarray)): x = to_tensor(read_image(image, draft=(edge, edge))); return x, tuple(x.shape[-2:])
+    img = as_image(image); f = max(img.rgb.shape[:2]) // (2 * edge)
+    return to_tensor(Image(np.asarray(PILImage.fromarray(img.rgb).reduce(f))) if f > 1 and img.bits == 8 else img), img.rgb.shape[:2]
 
 def view_of(image, # a (1,3,H,W) tensor in [0,1], an enhance5k Image, a Pillow image, an (H,W,3) array (uint8, uint16, or float in [0, 1]), or a path
             edge:int=128, # long edge of the view
            )->torch.Tensor:
     "A small float view (1,3,h,w) of an image (MATLAB bicubic, antialiased)."
-    x = _pixels(image, edge)  # a 48 MP JPEG's view without decoding all of it
+    x, (h, w) = _pixels(image, edge)  # a 48 MP photo's view without a float copy of all of it
     if x.ndim != 4 or x.shape[:2] != (1, 3): raise InvalidImageError(f"expected an image (1,3,H,W), got shape {tuple(x.shape)}")
-    s = edge / max(x.shape[-2:])
-    return x.float() if s >= 1 else imresize(x.float(), size=(max(1, round(x.shape[-2] * s)), max(1, round(x.shape[-1] * s)))).clamp(0, 1)
+    s = edge / max(h, w)
+    return x.float() if s >= 1 else imresize(x.float(), size=(max(1, round(h * s)), max(1, round(w * s)))).clamp(0, 1)
 

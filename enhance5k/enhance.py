@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import *
-from .io import Image, read_image, write_image, image_size, resize_image, from_pil
+from .io import Image, read_image, write_image, image_size, resize_image, as_image
 from PIL import Image as PILImage
 from .ops import imresize, tile_apply, _weights
 from .models import load_model, list_models, find_weights, sha256_file, read_card
@@ -467,11 +467,6 @@ def _copy(r:EnhanceResult)->EnhanceResult:
     im = r.image; a = None if im.alpha is None else im.alpha.copy()
     return replace(r, image=Image(im.rgb.copy(), a, replace(im.meta)))
 
-def _as_input(input):
-    "A Pillow image or an (H,W,3) uint8/uint16 array as an `Image` (the types people hold in Python); anything else as it is."
-    if isinstance(input, PILImage.Image): return from_pil(input)
-    return Image(np.ascontiguousarray(input)) if isinstance(input, np.ndarray) else input
-
 def _read(input, target:str)->tuple[Image, tuple]:
     "Read the input, refusing an over-limit output from the header alone; a downscale decodes a JPEG at a reduced DCT scale. Returns the image and its full size."
     if isinstance(input, Image): check_output(target_size(input.size, target), target); return input, input.size
@@ -493,7 +488,8 @@ def enhance(input, # a path, bytes, file object, an enhance5k Image, a Pillow im
             dry_run:bool=False, # return the EnhancePlan without running any model
            )->EnhanceResult|EnhancePlan:
     "Take one image to `target`: analyse, plan, adjust, super-resolve, guard, validate, assess."
-    perf, t0, input = PerfTracker(), time.perf_counter(), _as_input(input)
+    perf, t0 = PerfTracker(), time.perf_counter()
+    if isinstance(input, (PILImage.Image, np.ndarray)): input = as_image(input)  # the types people hold in Python
     pre = None
     if isinstance(params, str) and params.strip().lower() == 'learned':  # resolved now, for this photo: the cache key holds the values
         if not callable(getattr(taste, 'params_for', None)): raise ConfigError("params='learned' needs taste=: an object with params_for(image), e.g. enhance5k.learn.learned_taste(FeedbackStore(), user)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 __all__ = ['FORMATS', 'sniff_format', 'ImageMeta', 'Image', 'to_8bit', 'png16_decode', 'png_encode', 'png16_encode',
            'png_complete', 'exif_for', 'read_image', 'probe_image', 'image_size', 'to_tensor', 'alpha_to_tensor',
            'from_tensor', 'format_for', 'format_losses', 'format_error', 'fits_format', 'convert_for', 'encode_image',
-           'atomic_write', 'stale_parts', 'write_image', 'from_pil', 'resize_image']
+           'atomic_write', 'stale_parts', 'write_image', 'from_pil', 'as_image', 'resize_image']
 
 # %% ../nbs/01_io.ipynb #5cbb1c20
 import io as _io, os, struct, tempfile, warnings, zlib
@@ -548,14 +548,23 @@ def write_image(img, # an `Image` (or a Pillow image)
                 convert:bool=False, # flatten alpha / round 16 bits to 8 where the format needs it (else refuse)
                )->Path:
     "Encode and atomically write an image; metadata (ICC, EXIF) carried over."
-    if isinstance(img, PILImage.Image): img = from_pil(img)
-    if not isinstance(img, Image): raise InvalidImageError(f"expected an enhance5k Image or a Pillow image, got {type(img).__name__}")
+    img = as_image(img)
     fmt = format_for(path, format)
     return atomic_write(_encode_pieces(img, fmt, quality, compress_level, convert), path, overwrite)
 
 def from_pil(im:PILImage.Image)->Image:
-    "An `Image` from a Pillow image (mode converted as `read_image` would)."
+    "An `Image` from a Pillow image: RGB and RGBA pixels taken as they are (and the ICC profile), other modes converted as `read_image` would."
+    if im.mode in ('RGB', 'RGBA'):
+        a = np.asarray(im); alpha = np.ascontiguousarray(a[..., 3]) if im.mode == 'RGBA' else None
+        return Image(np.ascontiguousarray(a[..., :3]), alpha, ImageMeta(mode=im.mode, icc=im.info.get('icc_profile') or None))
     b = _io.BytesIO(); im.save(b, 'PNG'); return read_image(b.getvalue())
+
+def as_image(x)->Image:
+    "An `Image` of what people hold in Python: an `Image` as it is, a Pillow image, or an (H,W,3) uint8/uint16 array."
+    if isinstance(x, Image): return x
+    if isinstance(x, PILImage.Image): return from_pil(x)
+    if isinstance(x, np.ndarray): return Image(np.ascontiguousarray(x))  # Image names a wrong shape or type
+    raise InvalidImageError(f"expected an enhance5k Image, a Pillow image or an (H,W,3) uint8/uint16 array, got {type(x).__name__}")
 
 # %% ../nbs/01_io.ipynb #e1d759b4
 def resize_image(img:Image, # the image
