@@ -180,6 +180,8 @@ class TasteGP:
                  steps:int=30, # Adam steps on the hyperparameters per fit
                  newton:int=8, # Newton steps of the Laplace mode when there are choices
                  cols:list|None=None, # the feature columns the kernel uses (None: all)
+                 curvature:float=0.0, # prior mean -curvature·|u - centre|² rating points, u the first len(centre) raw features (the search coordinates)
+                 centre:torch.Tensor|None=None, # where the prior mean peaks (the defaults' coordinates; None: a zero prior mean)
                 ):
         self.mu, self.sd = mu.double(), sd.double().clamp_min(1e-6)
         self.cols = list(range(len(mu))) if cols is None else [int(c) for c in cols]; d = len(self.cols)
@@ -188,21 +190,26 @@ class TasteGP:
         self.log_sf, self.log_sn = torch.full((d,), math.log(self.sf0), dtype=torch.float64), torch.tensor(math.log(0.6), dtype=torch.float64)
         self.log_sj, self.log_sp = torch.tensor(math.log(0.3), dtype=torch.float64), torch.tensor(math.log(0.7), dtype=torch.float64)
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
+        self.curvature, self.centre = float(curvature), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
         self.X, self.hyper, self._loo = None, {}, None
 
     def __repr__(self): return f"TasteGP({0 if self.X is None else len(self.X)} points, signal sd {self.hyper.get('signal_sd')}, noise sd {self.hyper.get('noise_sd')})"
     def z(self, f:torch.Tensor)->torch.Tensor: return ((f.double() - self.mu) / self.sd)[..., self.cols]
+    def pm(self, f:torch.Tensor)->torch.Tensor:
+        "The prior mean (rating points) of raw features `f` (..., d): a bowl peaking at `centre`."
+        if self.centre is None or not self.curvature: return torch.zeros(f.shape[:-1], dtype=torch.float64)
+        return -self.curvature * ((f.double()[..., :len(self.centre)] - self.centre) ** 2).sum(-1)
 
 # %% ../nbs/08_learn.ipynb #75ae5b01
-def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int):
-    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K: the mode f, W at it, and the choice and tie rows."
+def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int, off=None):
+    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K, with prior mean `off` (N,) under the latents: the mode f, W at it, and the choice and tie rows."
     N = len(K); win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]; Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N)
-    wr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)])
+    wr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)]); off = torch.zeros(N, dtype=K.dtype) if off is None else off
     def grad_hess(f):
-        r_ = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]); g = r_ / sn2 - Et.T @ (Et @ f) / tie_sd ** 2
+        r_ = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]); g = r_ / sn2 - Et.T @ (Et @ (f + off)) / tie_sd ** 2
         W = torch.diag(wr / sn2) + Et.T @ Et / tie_sd ** 2
         if len(Ew):
-            s = sgn * (Ew @ f) / cn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))  # inverse Mills ratio
+            s = sgn * (Ew @ (f + off)) / cn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))  # inverse Mills ratio
             g = g + Ew.T @ (sgn * r) / cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / cn ** 2
         return g, W
     I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype)
@@ -211,12 +218,12 @@ def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_s
     return f, grad_hess(f)[1], Ew, Et, sgn
 
 @patch
-def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, log_ls, log_sf, log_sn, log_sj, log_sp):
+def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp):
     "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters)."
     N = len(X); K = _kernel(X, X, log_ls.exp(), log_sf.exp(), log_sj.exp()) + log_sp.exp() ** 2 * same + 1e-6 * torch.eye(N, dtype=X.dtype); sn2 = log_sn.exp() ** 2
-    f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton); I = torch.eye(N, dtype=X.dtype)
-    ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ f) ** 2).sum() / self.tie_sd ** 2
-    if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ f) / self.cn).sum()
+    f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off); I = torch.eye(N, dtype=X.dtype)
+    ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ (f + off)) ** 2).sum() / self.tie_sd ** 2
+    if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ (f + off)) / self.cn).sum()
     return f, K, W, ll - 0.5 * f @ torch.linalg.solve(K, f) - 0.5 * torch.logdet(I + W @ K)
 
 def _adam(params:list, # tensors updated in place
@@ -243,10 +250,10 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
     n, K = len(f), 0 if fa is None else len(fa); X = torch.cat([self.z(f)] + ([self.z(fa), self.z(fb)] if K else []))
     ph = torch.cat([torch.as_tensor(photos if photos is not None else [-1] * n, dtype=torch.float64).reshape(-1), -2.0 - torch.arange(2 * K, dtype=torch.float64)])
     same = ((ph[:, None] == ph[None, :]) & (ph[:, None] > -1)).double()  # rated variants of the same photo share an offset (it cancels in every gain)
-    self.ymean = float(torch.as_tensor(ratings, dtype=torch.float64).mean()) if n else 3.0
-    y = torch.as_tensor(ratings, dtype=torch.float64) - self.ymean
+    off = self.pm(torch.cat([f] + ([fa, fb] if K else [])))  # the prior mean of every row; ratings are fitted about it
+    r = torch.as_tensor(ratings, dtype=torch.float64) - off[:n]; self.ymean = float(r.mean()) if n else 3.0; y = r - self.ymean
     ia, ib = torch.arange(n, n + K), torch.arange(n + K, n + 2 * K); o = torch.as_tensor(outcome if K else [], dtype=torch.float64)
-    self.X, args = X, (X, y, n, ia, ib, o, same); self._args, self._loo = args, None
+    self.X, args = X, (X, y, n, ia, ib, o, same, off); self._args, self._loo = args, None
     if not len(X): return self
     th = [t.clone().requires_grad_(True) for t in (self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp)]
     mv = [(torch.zeros_like(t), torch.zeros_like(t)) for t in th]
@@ -270,9 +277,10 @@ def gain(self:TasteGP, f:torch.Tensor, # (M, d) features of variants of one phot
     "Predicted gain (rating points) of each variant over the defaults, and its standard deviation (joint, so the defaults have none)."
     with torch.no_grad():
         z, z0, h = self.z(f), self.z(f0[None]), (self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()); k0, kk = _kernel(z, z0, *h)[:, 0], (h[1] ** 2).sum() + h[2] ** 2
-        if self.X is None or not len(self.X): return torch.zeros(len(f), dtype=torch.float64), (2 * kk - 2 * k0).clamp_min(0).sqrt()
+        dm = self.pm(f) - self.pm(f0[None])
+        if self.X is None or not len(self.X): return dm, (2 * kk - 2 * k0).clamp_min(0).sqrt()
         D = _kernel(z, self.X, *h) - _kernel(z0, self.X, *h)
-        return D @ self.alpha, (2 * kk - 2 * k0 - ((D @ self.A) * D).sum(-1)).clamp_min(0).sqrt()
+        return D @ self.alpha + dm, (2 * kk - 2 * k0 - ((D @ self.A) * D).sum(-1)).clamp_min(0).sqrt()
 
 @patch
 def sample_gain(self:TasteGP, f:torch.Tensor, f0:torch.Tensor, gen:torch.Generator)->torch.Tensor:
@@ -281,35 +289,35 @@ def sample_gain(self:TasteGP, f:torch.Tensor, f0:torch.Tensor, gen:torch.Generat
         z, h = torch.cat([self.z(f0[None]), self.z(f)]), (self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()); C = _kernel(z, z, *h); m = torch.zeros(len(z), dtype=torch.float64)
         if self.X is not None and len(self.X): Kx = _kernel(z, self.X, *h); m, C = Kx @ self.alpha, C - Kx @ self.A @ Kx.T
         ev, V = torch.linalg.eigh(C + 1e-6 * torch.eye(len(z), dtype=C.dtype))
-        s = m + V @ (ev.clamp_min(0).sqrt() * torch.randn(len(z), generator=gen, dtype=torch.float64)); return s[1:] - s[0]
+        s = m + V @ (ev.clamp_min(0).sqrt() * torch.randn(len(z), generator=gen, dtype=torch.float64)); return s[1:] - s[0] + self.pm(f) - self.pm(f0[None])
 
 # %% ../nbs/08_learn.ipynb #4e069de6
-def _post(K:torch.Tensor, y, n:int, ia, ib, o, self:TasteGP, sn2:float)->tuple[torch.Tensor, torch.Tensor]:
-    "alpha and A of the Laplace posterior for kernel matrix K (hyperparameters fixed)."
-    f, W = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton)[:2]
+def _post(K:torch.Tensor, y, n:int, ia, ib, o, self:TasteGP, sn2:float, off=None)->tuple[torch.Tensor, torch.Tensor]:
+    "alpha and A of the Laplace posterior for kernel matrix K (hyperparameters fixed), prior mean `off`."
+    f, W = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off)[:2]
     return torch.linalg.solve(K, f), W @ torch.linalg.inv(torch.eye(len(K), dtype=K.dtype) + K @ W)
 
 @patch
 def loo(self:TasteGP)->float:
-    "Leave-one-out: nats by which the taste predicts each held-out answer better than no preference (ratings about the others' mean, choices coin flips); > 0 means the data show a taste. Ratings use the fitted hyperparameters (the null's spread is fitted too); choices the prior's (fitted ones let random choices pass)."
+    "Leave-one-out: nats by which the taste predicts each held-out answer better than no preference (raw ratings about the others' mean, choices coin flips); > 0 means the data show a taste. The null sees the raw ratings: with the prior mean taken off, ratings that ignore it would look like a taste. Ratings use the fitted hyperparameters (the null's spread is fitted too); choices the prior's (fitted ones let random choices pass)."
     if getattr(self, '_loo', None) is not None: return self._loo
     if self.X is None or not len(self.X): return 0.0
-    X, y, n, ia, ib, o, same = self._args; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0
+    X, y, n, ia, ib, o, same, off = self._args; yr = y + off[:n]; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0
     with torch.no_grad():
         d = len(self.cols); t = lambda v: torch.tensor(v, dtype=torch.float64); eye = 1e-6 * torch.eye(len(X), dtype=X.dtype)
         Kf, sn2 = _kernel(X, X, self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()) + self.log_sp.exp() ** 2 * same + eye, float(self.log_sn.exp()) ** 2
         for i in range(n):  # each rating left out
-            keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2)
+            keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2, off[keep])
             k = Kf[i, keep]; m = float(k @ a); v = float(Kf[i, i] - k @ A @ k) + sn2
-            rest = y[keep[keep < n]]; mu0, sd0 = float(rest.mean()) if len(rest) else 0.0, max(0.1, float(rest.std(unbiased=False))) if len(rest) > 1 else 1.0
-            total += float(torch.distributions.Normal(m, math.sqrt(max(v, 1e-9))).log_prob(y[i]) - torch.distributions.Normal(mu0, sd0).log_prob(y[i]))
+            rest = yr[keep[keep < n]]; mu0, sd0 = float(rest.mean()) if len(rest) else 0.0, max(0.1, float(rest.std(unbiased=False))) if len(rest) > 1 else 1.0
+            total += float(torch.distributions.Normal(m, math.sqrt(max(v, 1e-9))).log_prob(y[i]) - torch.distributions.Normal(mu0, sd0).log_prob(yr[i]))
         Kf, sn2 = _kernel(X, X, t([self.ls0] * d), t([self.sf0] * d), t(0.3)) + 0.7 ** 2 * same + eye, 0.6 ** 2
         for c in range(K):  # each decided choice left out (a tie says nothing a coin could get wrong)
             if o[c] == 0.5: continue
             keep = torch.tensor([j for j in range(len(X)) if j not in (int(ia[c]), int(ib[c]))]); kc = torch.tensor([j for j in range(K) if j != c], dtype=torch.long)
             remap = {int(j): t for t, j in enumerate(keep)}; ia2 = torch.tensor([remap[int(ia[j])] for j in kc], dtype=torch.long); ib2 = torch.tensor([remap[int(ib[j])] for j in kc], dtype=torch.long)
-            a, A = _post(Kf[keep][:, keep], y, n, ia2, ib2, o[kc], self, sn2)
-            d = Kf[int(ia[c]), keep] - Kf[int(ib[c]), keep]; m = float(d @ a)
+            a, A = _post(Kf[keep][:, keep], y, n, ia2, ib2, o[kc], self, sn2, off[keep])
+            d = Kf[int(ia[c]), keep] - Kf[int(ib[c]), keep]; m = float(d @ a + off[ia[c]] - off[ib[c]])
             v = float(Kf[ia[c], ia[c]] + Kf[ib[c], ib[c]] - 2 * Kf[ia[c], ib[c]] - d @ A @ d)
             total += float(nd.cdf(torch.tensor((2 * float(o[c]) - 1) * m / math.sqrt(self.cn ** 2 + max(v, 0.0)))).clamp_min(1e-12).log()) - math.log(0.5)
     self._loo = total; return total
@@ -345,7 +353,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature'.split(',') # what `state()` keeps
 
 class PreferenceLearner:
     "Learn a person's taste from 1-5 ratings and A/B choices; recommend parameters per photo."
@@ -365,6 +373,7 @@ class PreferenceLearner:
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
                  features:tuple|None=TASTE_FEATURES, # name prefixes of the features the taste is learned on (None: all of `describe`'s)
+                 curvature:float=0.8, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
                  gp:dict|None=None, # TasteGP settings
                 ):
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
@@ -375,7 +384,7 @@ class PreferenceLearner:
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
         self.cand = [self._candidates(v) for v in self.small]  # per photo: features (M, d) and feasibility (M,)
-        allf = torch.cat([c[0] for c in self.cand]); self.model = TasteGP(allf.mean(0), allf.std(0).clamp_min(1e-4), cols=self._cols(), **(gp or {}))
+        allf = torch.cat([c[0] for c in self.cand]); self.model = TasteGP(allf.mean(0), allf.std(0).clamp_min(1e-4), cols=self._cols(), curvature=curvature, centre=self.u0, **(gp or {}))
         self.design = torch.cat([self.u0[None], _latin(max(0, n_init - 1), len(self.space), self.rng, span=0.6)])
         self.f, self.ratings, self.idx, self.history = [], [], [], []
         self.fa, self.fb, self.outcome, self.choices = [], [], [], []
@@ -523,11 +532,11 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
     self = cls.__new__(cls); s = state['settings']
-    for k in _SETTINGS: setattr(self, k, s.get(k) if k == 'features' else s[k])  # a taste saved before `features` existed used them all (None)
+    for k in _SETTINGS: setattr(self, k, s.get(k, {'features': None, 'curvature': 0.0}[k]) if k in ('features', 'curvature') else s[k])  # a taste saved before these existed: all features, a zero prior mean
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
-    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols())
+    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols(), curvature=self.curvature, centre=self.u0)
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
     self.choices = [None] * len(self.outcome); self.design = self.u0[None]
