@@ -365,7 +365,7 @@ class PreferenceLearner:
                  candidates:int=256, # candidate points besides the defaults
                  radii:tuple=(0.15, 0.3, 0.5, 1.0), # their shells around the defaults
                  n_init:int=5, # the defaults and a Latin design before the model steers
-                 caution:float=1.5, # standard deviations taken off the predicted gain of a recommendation
+                 caution:float=0.5, # standard deviations taken off the predicted gain of a recommendation
                  min_feedback:int=6, # answers before anything but the defaults is recommended
                  min_confidence:float=0.8, # least chance of an improvement to recommend a change
                  min_evidence:float=2.0, # nats by which left-out answers must be predicted better than with no preference (the data must show one)
