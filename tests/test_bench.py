@@ -36,5 +36,5 @@ def test_learning_bench_no_signal_keeps_the_defaults(tmp_path):
     assert '| no-signal | design | 1 | – | – | 0 | – / – | 0.00 |' in r.stdout
     w = s['warmer']; assert 0 < w['feasible'] <= w['candidates'] <= 1.01, w  # shares of the gap; the guards can only take candidates away
     g = json.loads(out.read_text())['gates_ratings']  # the same learners under other gates: none of them moves the no-signal rater
-    assert len(g) == 5 and all(v['no_taste_runs'] == 1 and v['no_taste_runs_changed'] == 0 for v in g.values()), g
+    assert len(g) == 6 and all(v['no_taste_runs'] == 1 and v['no_taste_runs_changed'] == 0 for v in g.values()), g
     assert '| caution 2 |' in r.stdout and '| 0 of 1 |' in r.stdout
