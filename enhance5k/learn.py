@@ -190,6 +190,7 @@ class TasteGP:
         self.log_sf, self.log_sn = torch.full((d,), math.log(self.sf0), dtype=torch.float64), torch.tensor(math.log(0.6), dtype=torch.float64)
         self.log_sj, self.log_sp = torch.tensor(math.log(0.3), dtype=torch.float64), torch.tensor(math.log(0.7), dtype=torch.float64)
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
+        if not (isinstance(curvature, (int, float)) and math.isfinite(curvature) and curvature >= 0): raise ConfigError(f"curvature must be a finite number >= 0 (0: no pull toward the defaults), got {curvature!r}")
         self.curvature, self.centre = float(curvature), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
         self.X, self.hyper, self._loo = None, {}, None
 
@@ -527,12 +528,14 @@ def state(self:PreferenceLearner)->dict:
             'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp)},
             'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome)}
 
+_BEFORE = {'features': None, 'curvature': 0.0} # what a taste saved before these settings existed used: all features, no prior mean
+
 @patch(cls_method=True)
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
     self = cls.__new__(cls); s = state['settings']
-    for k in _SETTINGS: setattr(self, k, s.get(k, {'features': None, 'curvature': 0.0}[k]) if k in ('features', 'curvature') else s[k])  # a taste saved before these existed: all features, a zero prior mean
+    for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
