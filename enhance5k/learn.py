@@ -438,16 +438,15 @@ def propose(self:PreferenceLearner)->Candidate:
     i = self.n % len(self.views); return self._candidate(self.design[self.n] if self.n < len(self.design) else self._draw(i), i)
 
 @patch
-def propose_pair(self:PreferenceLearner, optimism:float=2.0, # standard deviations of optimism in picking the challenger
-                )->tuple[Candidate, Candidate]:
-    "Two candidates of one photo to choose between: the defaults against the design first, then the champion (the best by the posterior mean) against the challenger with the highest upper bound on its gain over the champion."
-    if not (isinstance(optimism, (int, float)) and math.isfinite(optimism) and optimism >= 0): raise ConfigError(f"optimism must be a finite number >= 0, got {optimism!r}")
+def propose_pair(self:PreferenceLearner)->tuple[Candidate, Candidate]:
+    "Two candidates of one photo to choose between: the defaults against the design first, then the champion (the best by the posterior mean) against a challenger (a Thompson draw)."
     i = self.n % len(self.views)
     if self.n < len(self.design) - 1: return self._candidate(self.u0, i), self._candidate(self.design[self.n + 1], i)
-    F, ok = self.cand[i]; no = torch.full((len(F),), -1e9, dtype=torch.float64)
-    a = int(torch.where(ok, self.model.gain(F, F[0])[0], no).argmax()); m, s = self.model.gain(F, F[a])
-    up = torch.where(ok, m + optimism * s, no); up[a] = -1e9
-    return self._candidate(self.U[a], i), self._candidate(self.U[int(up.argmax())], i)
+    F, ok = self.cand[i]; m = self.model.gain(F, F[0])[0]; a = self.U[int(torch.where(ok, m, torch.full_like(m, -1e9)).argmax())]; b = a
+    for _ in range(8):
+        b = self._draw(i)
+        if not torch.equal(a, b): break
+    return self._candidate(a, i), self._candidate(b, i)
 
 @patch
 def _refit(self:PreferenceLearner):
