@@ -166,6 +166,10 @@ def _kernel(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor, sf:torch.Tensor, 
     d2 = (((X1[:, None, :] - X2[None, :, :]) / ls) ** 2)
     return (sf ** 2 * torch.exp(-0.5 * d2)).sum(-1) + sj ** 2 * torch.exp(-0.125 * d2.sum(-1))
 
+def _joint(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor)->torch.Tensor:
+    "The joint squared exponential (N1, N2) over all features, length scales doubled: the shape of a photo's own deviation from the shared taste."
+    return torch.exp(-0.125 * (((X1[:, None, :] - X2[None, :, :]) / ls) ** 2).sum(-1))
+
 def _diff_rows(a:torch.Tensor, b:torch.Tensor, N:int)->torch.Tensor:
     "Rows e_a - e_b (len(a), N)."
     E = torch.zeros(len(a), N, dtype=torch.float64); E[torch.arange(len(a)), a] = 1.0; E[torch.arange(len(a)), b] -= 1.0; return E
@@ -182,6 +186,7 @@ class TasteGP:
                  cols:list|None=None, # the feature columns the kernel uses (None: all)
                  curvature:float=0.0, # prior mean -curvature·|u - centre|² rating points, u the first len(centre) raw features (the search coordinates)
                  centre:torch.Tensor|None=None, # where the prior mean peaks (the defaults' coordinates; None: a zero prior mean)
+                 photo_sd:float=0.0, # prior median sd of each photo's own deviation from the shared taste (rating points; 0: none, every photo's taste the same)
                 ):
         self.mu, self.sd = mu.double(), sd.double().clamp_min(1e-6)
         self.cols = list(range(len(mu))) if cols is None else [int(c) for c in cols]; d = len(self.cols)
@@ -189,6 +194,8 @@ class TasteGP:
         self.sf0 = 0.7 / math.sqrt(d / 4)  # prior median sd of each feature's part: about four features' worth of 0.7
         self.log_sf, self.log_sn = torch.full((d,), math.log(self.sf0), dtype=torch.float64), torch.tensor(math.log(0.6), dtype=torch.float64)
         self.log_sj, self.log_sp = torch.tensor(math.log(0.3), dtype=torch.float64), torch.tensor(math.log(0.7), dtype=torch.float64)
+        if not (isinstance(photo_sd, (int, float)) and math.isfinite(photo_sd) and photo_sd >= 0): raise ConfigError(f"photo_sd must be a finite number >= 0 (0: one taste for every photo), got {photo_sd!r}")
+        self.sq0 = float(photo_sd); self.log_sq = torch.tensor(math.log(photo_sd) if photo_sd else -30.0, dtype=torch.float64)
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
         if not (isinstance(curvature, (int, float)) and math.isfinite(curvature) and curvature >= 0): raise ConfigError(f"curvature must be a finite number >= 0 (0: no pull toward the defaults), got {curvature!r}")
         self.curvature, self.centre = float(curvature), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
@@ -219,9 +226,9 @@ def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_s
     return f, grad_hess(f)[1], Ew, Et, sgn
 
 @patch
-def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp):
+def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq):
     "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters)."
-    N = len(X); K = _kernel(X, X, log_ls.exp(), log_sf.exp(), log_sj.exp()) + log_sp.exp() ** 2 * same + 1e-6 * torch.eye(N, dtype=X.dtype); sn2 = log_sn.exp() ** 2
+    N = len(X); K = _kernel(X, X, log_ls.exp(), log_sf.exp(), log_sj.exp()) + same * (log_sp.exp() ** 2 + log_sq.exp() ** 2 * _joint(X, X, log_ls.exp())) + 1e-6 * torch.eye(N, dtype=X.dtype); sn2 = log_sn.exp() ** 2
     f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off); I = torch.eye(N, dtype=X.dtype)
     ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ (f + off)) ** 2).sum() / self.tie_sd ** 2
     if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ (f + off)) / self.cn).sum()
@@ -256,17 +263,17 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
     ia, ib = torch.arange(n, n + K), torch.arange(n + K, n + 2 * K); o = torch.as_tensor(outcome if K else [], dtype=torch.float64)
     self.X, args = X, (X, y, n, ia, ib, o, same, off); self._args, self._loo = args, None
     if not len(X): return self
-    th = [t.clone().requires_grad_(True) for t in (self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp)]
+    th = [t.clone().requires_grad_(True) for t in (self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq)]
     mv = [(torch.zeros_like(t), torch.zeros_like(t)) for t in th]
     for k in range(self.steps if steps is None else steps):
-        prior = 0.5 * ((th[0] - math.log(self.ls0)) ** 2).sum() + 0.5 * ((th[1] - math.log(self.sf0)) ** 2).sum() + 0.5 * ((th[2] - math.log(0.6)) / 0.7) ** 2 + 0.5 * (th[3] - math.log(0.3)) ** 2 + 0.5 * (th[4] - math.log(0.7)) ** 2
-        loss = prior - self._laplace(*args, *th)[3]; _adam(th, torch.autograd.grad(loss, th, allow_unused=True), mv, k + 1)
-        with torch.no_grad(): th[0].clamp_(math.log(0.2), math.log(50.0)); th[1].clamp_(math.log(0.005), math.log(5.0)); th[2].clamp_(math.log(0.1), math.log(3.0)); th[3].clamp_(math.log(0.01), math.log(5.0)); th[4].clamp_(math.log(0.01), math.log(5.0))
-    self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp = (t.detach() for t in th)
+        prior = 0.5 * ((th[0] - math.log(self.ls0)) ** 2).sum() + 0.5 * ((th[1] - math.log(self.sf0)) ** 2).sum() + 0.5 * ((th[2] - math.log(0.6)) / 0.7) ** 2 + 0.5 * (th[3] - math.log(0.3)) ** 2 + 0.5 * (th[4] - math.log(0.7)) ** 2 + (0.5 * (th[5] - math.log(self.sq0)) ** 2 if self.sq0 else 0)
+        loss = prior - self._laplace(*args, *th)[3]; g = list(torch.autograd.grad(loss, th, allow_unused=True)); g[5] = g[5] if self.sq0 else None; _adam(th, g, mv, k + 1)
+        with torch.no_grad(): th[0].clamp_(math.log(0.2), math.log(50.0)); th[1].clamp_(math.log(0.005), math.log(5.0)); th[2].clamp_(math.log(0.1), math.log(3.0)); th[3].clamp_(math.log(0.01), math.log(5.0)); th[4].clamp_(math.log(0.01), math.log(5.0)); th[5].clamp_(math.log(1e-3) if self.sq0 else -30.0, math.log(5.0))
+    self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq = (t.detach() for t in th)
     with torch.no_grad():
-        fh, K_, W, ev = self._laplace(*args, self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp)
+        fh, K_, W, ev = self._laplace(*args, self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq)
         self.alpha = torch.linalg.solve(K_, fh); self.A = W @ torch.linalg.inv(torch.eye(len(K_), dtype=K_.dtype) + K_ @ W)  # k* A k*^T: what the data explain
-    self.hyper = {'signal_sd': round(float(self.log_sf.exp().pow(2).sum().sqrt()), 3), 'joint_sd': round(float(self.log_sj.exp()), 3), 'noise_sd': round(float(self.log_sn.exp()), 3),
+    self.hyper = {'signal_sd': round(float(self.log_sf.exp().pow(2).sum().sqrt()), 3), 'joint_sd': round(float(self.log_sj.exp()), 3), 'photo_sd': round(float(self.log_sq.exp()), 3), 'noise_sd': round(float(self.log_sn.exp()), 3),
                   'log_evidence': round(float(ev), 3)}
     return self
 
@@ -278,10 +285,10 @@ def gain(self:TasteGP, f:torch.Tensor, # (M, d) features of variants of one phot
     "Predicted gain (rating points) of each variant over the defaults, and its standard deviation (joint, so the defaults have none)."
     with torch.no_grad():
         z, z0, h = self.z(f), self.z(f0[None]), (self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()); k0, kk = _kernel(z, z0, *h)[:, 0], (h[1] ** 2).sum() + h[2] ** 2
-        dm = self.pm(f) - self.pm(f0[None])
-        if self.X is None or not len(self.X): return dm, (2 * kk - 2 * k0).clamp_min(0).sqrt()
+        dm, own = self.pm(f) - self.pm(f0[None]), 2 * self.log_sq.exp() ** 2 * (1 - _joint(z, z0, h[0])[:, 0])  # a new photo's own deviation: none of the answers are of it
+        if self.X is None or not len(self.X): return dm, (2 * kk - 2 * k0 + own).clamp_min(0).sqrt()
         D = _kernel(z, self.X, *h) - _kernel(z0, self.X, *h)
-        return D @ self.alpha + dm, (2 * kk - 2 * k0 - ((D @ self.A) * D).sum(-1)).clamp_min(0).sqrt()
+        return D @ self.alpha + dm, (2 * kk - 2 * k0 + own - ((D @ self.A) * D).sum(-1)).clamp_min(0).sqrt()
 
 @patch
 def sample_gain(self:TasteGP, f:torch.Tensor, f0:torch.Tensor, gen:torch.Generator)->torch.Tensor:
@@ -306,7 +313,7 @@ def loo(self:TasteGP)->float:
     X, y, n, ia, ib, o, same, off = self._args; yr = y + off[:n]; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0
     with torch.no_grad():
         d = len(self.cols); t = lambda v: torch.tensor(v, dtype=torch.float64); eye = 1e-6 * torch.eye(len(X), dtype=X.dtype)
-        Kf, sn2 = _kernel(X, X, self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()) + self.log_sp.exp() ** 2 * same + eye, float(self.log_sn.exp()) ** 2
+        Kf, sn2 = _kernel(X, X, self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()) + same * (self.log_sp.exp() ** 2 + self.log_sq.exp() ** 2 * _joint(X, X, self.log_ls.exp())) + eye, float(self.log_sn.exp()) ** 2
         for i in range(n):  # each rating left out
             keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2, off[keep])
             k = Kf[i, keep]; m = float(k @ a); v = float(Kf[i, i] - k @ A @ k) + sn2
@@ -354,7 +361,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature,photo_sd'.split(',') # what `state()` keeps
 
 class PreferenceLearner:
     "Learn a person's taste from 1-5 ratings and A/B choices; recommend parameters per photo."
@@ -375,6 +382,7 @@ class PreferenceLearner:
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
                  features:tuple|None=TASTE_FEATURES, # name prefixes of the features the taste is learned on (None: all of `describe`'s)
                  curvature:float=0.8, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
+                 photo_sd:float=0.3, # prior median sd of each photo's own deviation from the shared taste (rating points): answers that disagree between photos make it unsure on new ones (0: one taste for all)
                  gp:dict|None=None, # TasteGP settings
                 ):
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
@@ -385,7 +393,7 @@ class PreferenceLearner:
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
         self.cand = [self._candidates(v) for v in self.small]  # per photo: features (M, d) and feasibility (M,)
-        allf = torch.cat([c[0] for c in self.cand]); self.model = TasteGP(allf.mean(0), allf.std(0).clamp_min(1e-4), cols=self._cols(), curvature=curvature, centre=self.u0, **(gp or {}))
+        allf = torch.cat([c[0] for c in self.cand]); self.model = TasteGP(allf.mean(0), allf.std(0).clamp_min(1e-4), cols=self._cols(), curvature=curvature, centre=self.u0, photo_sd=photo_sd, **(gp or {}))
         self.design = torch.cat([self.u0[None], _latin(max(0, n_init - 1), len(self.space), self.rng, span=0.6)])
         self.f, self.ratings, self.idx, self.history = [], [], [], []
         self.fa, self.fb, self.outcome, self.choices = [], [], [], []
@@ -525,10 +533,10 @@ def state(self:PreferenceLearner)->dict:
     "What was learned, as JSON-able data: settings, candidates, standardisation, hyperparameters and every answer's features."
     t = lambda x: x.tolist() if isinstance(x, torch.Tensor) else [v.tolist() for v in x]
     return {'version': 1, 'settings': {k: getattr(self, k) for k in _SETTINGS} | {'space': list(self.space)}, 'U': t(self.U), 'mu': t(self.model.mu), 'sd': t(self.model.sd),
-            'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp)},
+            'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp), 'log_sq': float(self.model.log_sq)},
             'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome)}
 
-_BEFORE = {'features': None, 'curvature': 0.0} # what a taste saved before these settings existed used: all features, no prior mean
+_BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo
 
 @patch(cls_method=True)
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
@@ -539,8 +547,9 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
-    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols(), curvature=self.curvature, centre=self.u0)
+    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols(), curvature=self.curvature, centre=self.u0, photo_sd=self.photo_sd)
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
+    self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', -30.0), dtype=torch.float64)  # saved before photos had their own deviation: none
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
     self.choices = [None] * len(self.outcome); self.design = self.u0[None]
     if self.f or self.fa:

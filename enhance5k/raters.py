@@ -194,6 +194,7 @@ PANEL = { # name: (one line on what it likes, Rater settings)
     'no-signal':     ("no preference at all: rates everything 3, chooses at random", dict(targets={}, scale='flat')),
     'chooser':       ("only compares two variants; likes mid-tones at L* 52, more colour, crisper", dict(targets=_t(L50=('abs', 52), chroma=('rel', 6), acutance=('rel', 0.2)), rates=False, design=False)),
     'highlight-keeper': ("open shadows and highlights kept below L* 92 (shadows are outside the search space)", dict(targets={'L95': ('max', 92.0, 3.0), 'L5': ('rel', 6.0, 4.0)})),
+    'dim':           ("mid-tones at L* 45 whatever the photo, a touch warmer: every learner photo is brighter than that, two unseen ones darker", dict(targets=_t(L50=('abs', 45), warm=('rel', 2)))),
 }
 
 def panel(images:list|None=None, # the photos the raters judge (the learner's first, then held-out ones)
