@@ -170,6 +170,17 @@ def _joint(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor)->torch.Tensor:
     "The joint squared exponential (N1, N2) over all features, length scales doubled: the shape of a photo's own deviation from the shared taste."
     return torch.exp(-0.125 * (((X1[:, None, :] - X2[None, :, :]) / ls) ** 2).sum(-1))
 
+def _gram(X:torch.Tensor, same:torch.Tensor, ls, sf, sj, sp, sq)->torch.Tensor:
+    "The kernel matrix of the answers: the shared taste (`_kernel`), and for answers of the same photo (`same`) its offset (sd `sp`) and its own deviation (sd `sq`), plus jitter."
+    return _kernel(X, X, ls, sf, sj) + same * (sp ** 2 + sq ** 2 * _joint(X, X, ls)) + 1e-6 * torch.eye(len(X), dtype=X.dtype)
+
+def _nonneg(name:str, v, zero:str)->float:
+    "`v` as a float if it is a finite number >= 0, else a ConfigError naming `name` and what 0 means (`zero`)."
+    if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0): raise ConfigError(f"{name} must be a finite number >= 0 (0: {zero}), got {v!r}")
+    return float(v)
+
+_OFF = -30.0 # the log of a size switched off
+
 def _diff_rows(a:torch.Tensor, b:torch.Tensor, N:int)->torch.Tensor:
     "Rows e_a - e_b (len(a), N)."
     E = torch.zeros(len(a), N, dtype=torch.float64); E[torch.arange(len(a)), a] = 1.0; E[torch.arange(len(a)), b] -= 1.0; return E
@@ -194,11 +205,9 @@ class TasteGP:
         self.sf0 = 0.7 / math.sqrt(d / 4)  # prior median sd of each feature's part: about four features' worth of 0.7
         self.log_sf, self.log_sn = torch.full((d,), math.log(self.sf0), dtype=torch.float64), torch.tensor(math.log(0.6), dtype=torch.float64)
         self.log_sj, self.log_sp = torch.tensor(math.log(0.3), dtype=torch.float64), torch.tensor(math.log(0.7), dtype=torch.float64)
-        if not (isinstance(photo_sd, (int, float)) and math.isfinite(photo_sd) and photo_sd >= 0): raise ConfigError(f"photo_sd must be a finite number >= 0 (0: one taste for every photo), got {photo_sd!r}")
-        self.sq0 = float(photo_sd); self.log_sq = torch.tensor(math.log(photo_sd) if photo_sd else -30.0, dtype=torch.float64)
+        self.sq0 = _nonneg('photo_sd', photo_sd, 'one taste for every photo'); self.log_sq = torch.tensor(math.log(self.sq0) if self.sq0 else _OFF, dtype=torch.float64)
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
-        if not (isinstance(curvature, (int, float)) and math.isfinite(curvature) and curvature >= 0): raise ConfigError(f"curvature must be a finite number >= 0 (0: no pull toward the defaults), got {curvature!r}")
-        self.curvature, self.centre = float(curvature), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
+        self.curvature, self.centre = _nonneg('curvature', curvature, 'no pull toward the defaults'), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
         self.X, self.hyper, self._loo = None, {}, None
 
     def __repr__(self): return f"TasteGP({0 if self.X is None else len(self.X)} points, signal sd {self.hyper.get('signal_sd')}, noise sd {self.hyper.get('noise_sd')})"
@@ -228,7 +237,7 @@ def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_s
 @patch
 def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq):
     "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters)."
-    N = len(X); K = _kernel(X, X, log_ls.exp(), log_sf.exp(), log_sj.exp()) + same * (log_sp.exp() ** 2 + log_sq.exp() ** 2 * _joint(X, X, log_ls.exp())) + 1e-6 * torch.eye(N, dtype=X.dtype); sn2 = log_sn.exp() ** 2
+    N = len(X); K = _gram(X, same, *(t.exp() for t in (log_ls, log_sf, log_sj, log_sp, log_sq))); sn2 = log_sn.exp() ** 2
     f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off); I = torch.eye(N, dtype=X.dtype)
     ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ (f + off)) ** 2).sum() / self.tie_sd ** 2
     if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ (f + off)) / self.cn).sum()
@@ -268,7 +277,7 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
     for k in range(self.steps if steps is None else steps):
         prior = 0.5 * ((th[0] - math.log(self.ls0)) ** 2).sum() + 0.5 * ((th[1] - math.log(self.sf0)) ** 2).sum() + 0.5 * ((th[2] - math.log(0.6)) / 0.7) ** 2 + 0.5 * (th[3] - math.log(0.3)) ** 2 + 0.5 * (th[4] - math.log(0.7)) ** 2 + (0.5 * (th[5] - math.log(self.sq0)) ** 2 if self.sq0 else 0)
         loss = prior - self._laplace(*args, *th)[3]; g = list(torch.autograd.grad(loss, th, allow_unused=True)); g[5] = g[5] if self.sq0 else None; _adam(th, g, mv, k + 1)
-        with torch.no_grad(): th[0].clamp_(math.log(0.2), math.log(50.0)); th[1].clamp_(math.log(0.005), math.log(5.0)); th[2].clamp_(math.log(0.1), math.log(3.0)); th[3].clamp_(math.log(0.01), math.log(5.0)); th[4].clamp_(math.log(0.01), math.log(5.0)); th[5].clamp_(math.log(1e-3) if self.sq0 else -30.0, math.log(5.0))
+        with torch.no_grad(): th[0].clamp_(math.log(0.2), math.log(50.0)); th[1].clamp_(math.log(0.005), math.log(5.0)); th[2].clamp_(math.log(0.1), math.log(3.0)); th[3].clamp_(math.log(0.01), math.log(5.0)); th[4].clamp_(math.log(0.01), math.log(5.0)); th[5].clamp_(math.log(1e-3) if self.sq0 else _OFF, math.log(5.0))
     self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq = (t.detach() for t in th)
     with torch.no_grad():
         fh, K_, W, ev = self._laplace(*args, self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq)
@@ -312,14 +321,14 @@ def loo(self:TasteGP)->float:
     if self.X is None or not len(self.X): return 0.0
     X, y, n, ia, ib, o, same, off = self._args; yr = y + off[:n]; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0
     with torch.no_grad():
-        d = len(self.cols); t = lambda v: torch.tensor(v, dtype=torch.float64); eye = 1e-6 * torch.eye(len(X), dtype=X.dtype)
-        Kf, sn2 = _kernel(X, X, self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()) + same * (self.log_sp.exp() ** 2 + self.log_sq.exp() ** 2 * _joint(X, X, self.log_ls.exp())) + eye, float(self.log_sn.exp()) ** 2
+        d = len(self.cols); t = lambda v: torch.tensor(v, dtype=torch.float64)
+        Kf, sn2 = _gram(X, same, *(v.exp() for v in (self.log_ls, self.log_sf, self.log_sj, self.log_sp, self.log_sq))), float(self.log_sn.exp()) ** 2
         for i in range(n):  # each rating left out
             keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2, off[keep])
             k = Kf[i, keep]; m = float(k @ a); v = float(Kf[i, i] - k @ A @ k) + sn2
             rest = yr[keep[keep < n]]; mu0, sd0 = float(rest.mean()) if len(rest) else 0.0, max(0.1, float(rest.std(unbiased=False))) if len(rest) > 1 else 1.0
             total += float(torch.distributions.Normal(m, math.sqrt(max(v, 1e-9))).log_prob(y[i]) - torch.distributions.Normal(mu0, sd0).log_prob(yr[i]))
-        Kf, sn2 = _kernel(X, X, t([self.ls0] * d), t([self.sf0] * d), t(0.3)) + 0.7 ** 2 * same + eye, 0.6 ** 2
+        Kf, sn2 = _gram(X, same, t([self.ls0] * d), t([self.sf0] * d), t(0.3), t(0.7), t(self.sq0)), 0.6 ** 2
         for c in range(K):  # each decided choice left out (a tie says nothing a coin could get wrong)
             if o[c] == 0.5: continue
             keep = torch.tensor([j for j in range(len(X)) if j not in (int(ia[c]), int(ib[c]))]); kc = torch.tensor([j for j in range(K) if j != c], dtype=torch.long)
@@ -549,7 +558,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
     self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols(), curvature=self.curvature, centre=self.u0, photo_sd=self.photo_sd)
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
-    self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', -30.0), dtype=torch.float64)  # saved before photos had their own deviation: none
+    self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', float(self.model.log_sq)), dtype=torch.float64)  # saved before it existed: photo_sd 0, none
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
     self.choices = [None] * len(self.outcome); self.design = self.u0[None]
     if self.f or self.fa:
