@@ -381,7 +381,7 @@ class PreferenceLearner:
                  cand_edge:int=64, # long edge of the views the candidates are measured on
                  candidates:int=256, # candidate points besides the defaults
                  radii:tuple=(0.15, 0.3, 0.5, 1.0), # their shells around the defaults
-                 n_init:int=5, # the defaults and a Latin design before the model steers
+                 n_init:int=3, # the defaults and a Latin design before the model steers
                  caution:float=0.5, # standard deviations taken off the predicted gain of a recommendation
                  min_feedback:int=6, # answers before anything but the defaults is recommended
                  min_confidence:float=0.8, # least chance of an improvement to recommend a change
@@ -390,7 +390,7 @@ class PreferenceLearner:
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
                  features:tuple|None=TASTE_FEATURES, # name prefixes of the features the taste is learned on (None: all of `describe`'s)
-                 curvature:float=0.8, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
+                 curvature:float=0.3, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
                  photo_sd:float=0.3, # prior median sd of each photo's own deviation from the shared taste (rating points): answers that disagree between photos make it unsure on new ones (0: one taste for all)
                  gp:dict|None=None, # TasteGP settings
                 ):
@@ -456,10 +456,11 @@ def propose(self:PreferenceLearner)->Candidate:
 
 @patch
 def propose_pair(self:PreferenceLearner)->tuple[Candidate, Candidate]:
-    "Two candidates of one photo to choose between: the defaults against the design first, then the champion (the best by the posterior mean) against a challenger (a Thompson draw)."
+    "Two candidates of one photo to choose between: the defaults against the design first; then, in turn, the champion (the best by the posterior mean) against a challenger (a Thompson draw) and the defaults against the champion."
     i = self.n % len(self.views)
     if self.n < len(self.design) - 1: return self._candidate(self.u0, i), self._candidate(self.design[self.n + 1], i)
-    F, ok = self.cand[i]; m = self.model.gain(F, F[0])[0]; a = self.U[int(torch.where(ok, m, torch.full_like(m, -1e9)).argmax())]; b = a
+    F, ok = self.cand[i]; m = self.model.gain(F, F[0])[0]; j = int(torch.where(ok, m, torch.full_like(m, -1e9)).argmax()); a = b = self.U[j]
+    if j and (self.n - len(self.design)) % 2 == 0: return self._candidate(self.u0, i), self._candidate(a, i)  # the answer the recommendation's gate needs
     for _ in range(8):
         b = self._draw(i)
         if not torch.equal(a, b): break
