@@ -370,7 +370,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature,photo_sd'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd'.split(',') # what `state()` keeps
 
 class PreferenceLearner:
     "Learn a person's taste from 1-5 ratings and A/B choices; recommend parameters per photo."
@@ -390,14 +390,15 @@ class PreferenceLearner:
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
                  features:tuple|None=TASTE_FEATURES, # name prefixes of the features the taste is learned on (None: all of `describe`'s)
-                 curvature:float=0.3, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
+                 curvature:float=0.8, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
+                 choice_curvature:float=0.3, # its pull when the answers are A/B choices (a choice has no scale of its own); with both kinds, the mean weighted by their numbers
                  photo_sd:float=0.3, # prior median sd of each photo's own deviation from the shared taste (rating points): answers that disagree between photos make it unsure on new ones (0: one taste for all)
                  gp:dict|None=None, # TasteGP settings
                 ):
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
-        store_attr(','.join(_SETTINGS), self)
+        store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
@@ -467,8 +468,13 @@ def propose_pair(self:PreferenceLearner)->tuple[Candidate, Candidate]:
     return self._candidate(a, i), self._candidate(b, i)
 
 @patch
+def _pull(self:PreferenceLearner)->float:
+    "The prior mean's pull for the answers so far: `curvature` for ratings, `choice_curvature` for choices, weighted by their numbers."
+    nr, nc = len(self.ratings), len(self.outcome); return (nr * self.curvature + nc * self.choice_curvature) / (nr + nc) if nr + nc else self.curvature
+
+@patch
 def _refit(self:PreferenceLearner):
-    F = torch.stack(self.f) if self.f else torch.zeros(0, self.cand[0][0].shape[1])
+    self.model.curvature = self._pull(); F = torch.stack(self.f) if self.f else torch.zeros(0, self.cand[0][0].shape[1])
     self.model.fit(F, self.ratings, torch.stack(self.fa) if self.fa else None, torch.stack(self.fb) if self.fb else None, self.outcome, photos=self.idx)
 
 @patch
@@ -553,7 +559,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
     self = cls.__new__(cls); s = state['settings']
-    for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
+    for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s.get(k, self.curvature) if k == 'choice_curvature' else s[k])  # before it existed, choices had the ratings' pull
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
@@ -561,7 +567,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
     self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', float(self.model.log_sq)), dtype=torch.float64)  # saved before it existed: photo_sd 0, none
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
-    self.choices = [None] * len(self.outcome); self.design = self.u0[None]
+    self.choices = [None] * len(self.outcome); self.design = self.u0[None]; self.model.curvature = self._pull()
     if self.f or self.fa:
         F = torch.stack(self.f) if self.f else torch.zeros(0, len(self.model.mu))
         self.model.fit(F, self.ratings, torch.stack(self.fa) if self.fa else None, torch.stack(self.fb) if self.fb else None, self.outcome, steps=0, photos=self.idx)
