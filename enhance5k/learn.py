@@ -473,9 +473,11 @@ def _pull(self:PreferenceLearner)->float:
     nr, nc = len(self.ratings), len(self.outcome); return (nr * self.curvature + nc * self.choice_curvature) / (nr + nc) if nr + nc else self.curvature
 
 @patch
-def _refit(self:PreferenceLearner):
-    self.model.curvature = self._pull(); F = torch.stack(self.f) if self.f else torch.zeros(0, self.cand[0][0].shape[1])
-    self.model.fit(F, self.ratings, torch.stack(self.fa) if self.fa else None, torch.stack(self.fb) if self.fb else None, self.outcome, photos=self.idx)
+def _refit(self:PreferenceLearner, steps:int|None=None, # hyperparameter steps (None: the model's; 0 keeps them)
+          ):
+    "Fit the taste to every answer so far, with the pull their kinds call for."
+    self.model.curvature = self._pull(); F = torch.stack(self.f) if self.f else torch.zeros(0, len(self.model.mu))
+    self.model.fit(F, self.ratings, torch.stack(self.fa) if self.fa else None, torch.stack(self.fb) if self.fb else None, self.outcome, steps=steps, photos=self.idx)
 
 @patch
 def record(self:PreferenceLearner, candidate:Candidate, rating:int):
@@ -558,8 +560,8 @@ _BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0} # what a taste s
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
-    self = cls.__new__(cls); s = state['settings']
-    for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s.get(k, self.curvature) if k == 'choice_curvature' else s[k])  # before it existed, choices had the ratings' pull
+    self = cls.__new__(cls); s = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature'])} | state['settings']  # before it existed, choices had the ratings' pull
+    for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
@@ -567,10 +569,8 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
     self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', float(self.model.log_sq)), dtype=torch.float64)  # saved before it existed: photo_sd 0, none
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
-    self.choices = [None] * len(self.outcome); self.design = self.u0[None]; self.model.curvature = self._pull()
-    if self.f or self.fa:
-        F = torch.stack(self.f) if self.f else torch.zeros(0, len(self.model.mu))
-        self.model.fit(F, self.ratings, torch.stack(self.fa) if self.fa else None, torch.stack(self.fb) if self.fb else None, self.outcome, steps=0, photos=self.idx)
+    self.choices = [None] * len(self.outcome); self.design = self.u0[None]
+    if self.f or self.fa: self._refit(steps=0)
     return self
 
 @patch
