@@ -185,7 +185,7 @@ def _ends(ratings:torch.Tensor, # (n,) ratings 1-5
           censor:bool=True, # False: no rating is at an end
          )->torch.Tensor:
     "Which ratings are at an end of the scale (n,): -1 for a 1, +1 for a 5, 0 between (all 0 without `censor`)."
-    return ((ratings >= 5).double() - (ratings <= 1).double()) * bool(censor)
+    e = (ratings >= 5).double() - (ratings <= 1).double(); return e if censor else torch.zeros_like(e)
 
 def _diff_rows(a:torch.Tensor, b:torch.Tensor, N:int)->torch.Tensor:
     "Rows e_a - e_b (len(a), N)."
@@ -385,7 +385,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
 
 class PreferenceLearner:
     "Learn a person's taste from 1-5 ratings and A/B choices; recommend parameters per photo."
@@ -408,7 +408,7 @@ class PreferenceLearner:
                  curvature:float=0.8, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
                  choice_curvature:float=0.3, # its pull when the answers are A/B choices (a choice has no scale of its own); with both kinds, the mean weighted by their numbers
                  photo_sd:float=0.3, # prior median sd of each photo's own deviation from the shared taste (rating points): answers that disagree between photos make it unsure on new ones (0: one taste for all)
-                 gp:dict|None=None, # TasteGP settings
+                 gp:dict|None=None, # TasteGP settings (JSON-able: they are kept with the taste)
                 ):
         if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
         unknown = [k for k in space if k not in PARAM_SPECS]
@@ -569,7 +569,7 @@ def state(self:PreferenceLearner)->dict:
             'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp), 'log_sq': float(self.model.log_sq)},
             'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome)}
 
-_BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo
+_BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo, TasteGP's defaults
 
 @patch(cls_method=True)
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
@@ -580,7 +580,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
-    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols(), curvature=self.curvature, centre=self.u0, photo_sd=self.photo_sd)
+    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols(), curvature=self.curvature, centre=self.u0, photo_sd=self.photo_sd, **(self.gp or {}))
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
     self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', float(self.model.log_sq)), dtype=torch.float64)  # saved before it existed: photo_sd 0, none
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
