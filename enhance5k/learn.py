@@ -12,6 +12,7 @@ __all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'FEATURES', 'TASTE_
            'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
+import inspect
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,12 +182,6 @@ def _nonneg(name:str, v, zero:str)->float:
 
 _OFF = -30.0 # the log of a size switched off
 
-def _ends(ratings:torch.Tensor, # (n,) ratings 1-5
-          censor:bool=True, # False: no rating is at an end
-         )->torch.Tensor:
-    "Which ratings are at an end of the scale (n,): -1 for a 1, +1 for a 5, 0 between (all 0 without `censor`)."
-    e = (ratings >= 5).double() - (ratings <= 1).double(); return e if censor else torch.zeros_like(e)
-
 def _diff_rows(a:torch.Tensor, b:torch.Tensor, N:int)->torch.Tensor:
     "Rows e_a - e_b (len(a), N)."
     E = torch.zeros(len(a), N, dtype=torch.float64); E[torch.arange(len(a)), a] = 1.0; E[torch.arange(len(a)), b] -= 1.0; return E
@@ -199,13 +194,12 @@ class TasteGP:
                  choice_noise:float=0.5, # latent noise of a choice (rating points)
                  tie_sd:float=0.35, # how close a tie says the two latents are (rating points)
                  steps:int=30, # Adam steps on the hyperparameters per fit
-                 newton:int=8, # Newton steps of the Laplace mode when there are choices (or censored ratings)
+                 newton:int=8, # Newton steps of the Laplace mode when there are choices
                  cols:list|None=None, # the feature columns the kernel uses (None: all)
                  curvature:float=0.0, # prior mean -curvature·|u - centre|² rating points, u the first len(centre) raw features (the search coordinates)
                  centre:torch.Tensor|None=None, # where the prior mean peaks (the defaults' coordinates; None: a zero prior mean)
                  photo_sd:float=0.0, # prior median sd of each photo's own deviation from the shared taste (rating points; 0: none, every photo's taste the same)
                  min_noise:float=0.29, # least rating noise sd (rating points): whole-number ratings carry at least their rounding's, 1/√12
-                 censor:bool=False, # ratings of 1 and 5 say only "this or beyond" (an ordinal reading of the scale's ends); False: every rating a noisy value
                 ):
         self.mu, self.sd = mu.double(), sd.double().clamp_min(1e-6)
         self.cols = list(range(len(mu))) if cols is None else [int(c) for c in cols]; d = len(self.cols)
@@ -216,7 +210,7 @@ class TasteGP:
         self.sq0 = _nonneg('photo_sd', photo_sd, 'one taste for every photo'); self.log_sq = torch.tensor(math.log(self.sq0) if self.sq0 else _OFF, dtype=torch.float64)
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
         self.curvature, self.centre = _nonneg('curvature', curvature, 'no pull toward the defaults'), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
-        self.censor, self.min_noise, self.X, self.hyper, self._loo = censor, _nonneg('min_noise', min_noise, 'no floor'), None, {}, None
+        self.min_noise, self.X, self.hyper, self._loo = _nonneg('min_noise', min_noise, 'no floor'), None, {}, None
 
     def __repr__(self): return f"TasteGP({0 if self.X is None else len(self.X)} points, signal sd {self.hyper.get('signal_sd')}, noise sd {self.hyper.get('noise_sd')})"
     def z(self, f:torch.Tensor)->torch.Tensor: return ((f.double() - self.mu) / self.sd)[..., self.cols]
@@ -226,33 +220,28 @@ class TasteGP:
         return -self.curvature * ((f.double()[..., :len(self.centre)] - self.centre) ** 2).sum(-1)
 
 # %% ../nbs/08_learn.ipynb #75ae5b01
-def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int, off=None, ends=None):
-    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`; those at an end of the scale, `ends`, censored: only this or beyond), choices (probit, noise `cn`) and ties under kernel matrix K, with prior mean `off` (N,) under the latents: the mode f, W at it, and the choice and tie rows."
+def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int, off=None):
+    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K, with prior mean `off` (N,) under the latents: the mode f, W at it, and the choice and tie rows."
     N = len(K); win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]; Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N)
-    ends = torch.zeros(n, dtype=K.dtype) if ends is None else ends; c = ends != 0; ic = torch.arange(n)[c]; sn = sn2 ** 0.5
-    wr = torch.cat([(~c).to(K.dtype), torch.zeros(N - n, dtype=K.dtype)]); off = torch.zeros(N, dtype=K.dtype) if off is None else off
+    wr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)]); off = torch.zeros(N, dtype=K.dtype) if off is None else off
     def grad_hess(f):
-        r_ = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]) * wr; g = r_ / sn2 - Et.T @ (Et @ (f + off)) / tie_sd ** 2
+        r_ = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]); g = r_ / sn2 - Et.T @ (Et @ (f + off)) / tie_sd ** 2
         W = torch.diag(wr / sn2) + Et.T @ Et / tie_sd ** 2
-        if len(ic):  # P(rating at the bottom) = Φ((y + ½ − f) / sn), at the top Φ((f − y + ½) / sn)
-            s = (ends[c] * (f[ic] - y[c]) + 0.5) / sn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))
-            g = g.index_add(0, ic, ends[c] * r / sn); W = W + torch.diag(torch.zeros(N, dtype=K.dtype).index_add(0, ic, r * (s + r) / sn2))
         if len(Ew):
             s = sgn * (Ew @ (f + off)) / cn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))  # inverse Mills ratio
             g = g + Ew.T @ (sgn * r) / cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / cn ** 2
         return g, W
     I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype)
-    for _ in range(steps if len(Ew) or len(ic) else 1):
+    for _ in range(steps if len(Ew) else 1):
         g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
     return f, grad_hess(f)[1], Ew, Et, sgn
 
 @patch
-def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, ends, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq):
+def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq):
     "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters)."
     N = len(X); K = _gram(X, same, *(t.exp() for t in (log_ls, log_sf, log_sj, log_sp, log_sq))); sn2 = log_sn.exp() ** 2
-    f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off, ends); I = torch.eye(N, dtype=X.dtype); c = ends != 0
-    ll = -0.5 * ((y - f[:n])[~c] ** 2).sum() / sn2 - int((~c).sum()) * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ (f + off)) ** 2).sum() / self.tie_sd ** 2
-    if c.any(): ll = ll + torch.special.log_ndtr((ends[c] * (f[:n][c] - y[c]) + 0.5) / log_sn.exp()).sum()
+    f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off); I = torch.eye(N, dtype=X.dtype)
+    ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ (f + off)) ** 2).sum() / self.tie_sd ** 2
     if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ (f + off)) / self.cn).sum()
     return f, K, W, ll - 0.5 * f @ torch.linalg.solve(K, f) - 0.5 * torch.logdet(I + W @ K)
 
@@ -281,9 +270,9 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
     ph = torch.cat([torch.as_tensor(photos if photos is not None else [-1] * n, dtype=torch.float64).reshape(-1), -2.0 - torch.arange(2 * K, dtype=torch.float64)])
     same = ((ph[:, None] == ph[None, :]) & (ph[:, None] > -1)).double()  # rated variants of the same photo share an offset (it cancels in every gain)
     off = self.pm(torch.cat([f] + ([fa, fb] if K else [])))  # the prior mean of every row; ratings are fitted about it
-    rt = torch.as_tensor(ratings, dtype=torch.float64).reshape(-1); r = rt - off[:n]; self.ymean = float(r.mean()) if n else 3.0; y = r - self.ymean
+    r = torch.as_tensor(ratings, dtype=torch.float64) - off[:n]; self.ymean = float(r.mean()) if n else 3.0; y = r - self.ymean
     ia, ib = torch.arange(n, n + K), torch.arange(n + K, n + 2 * K); o = torch.as_tensor(outcome if K else [], dtype=torch.float64)
-    self.X, args = X, (X, y, n, ia, ib, o, same, off, _ends(rt, self.censor)); self._args, self._loo = args, None
+    self.X, args = X, (X, y, n, ia, ib, o, same, off); self._args, self._loo = args, None
     if not len(X): return self
     th = [t.clone().requires_grad_(True) for t in (self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq)]
     mv = [(torch.zeros_like(t), torch.zeros_like(t)) for t in th]
@@ -322,9 +311,9 @@ def sample_gain(self:TasteGP, f:torch.Tensor, f0:torch.Tensor, gen:torch.Generat
         s = m + V @ (ev.clamp_min(0).sqrt() * torch.randn(len(z), generator=gen, dtype=torch.float64)); return s[1:] - s[0] + self.pm(f) - self.pm(f0[None])
 
 # %% ../nbs/08_learn.ipynb #4e069de6
-def _post(K:torch.Tensor, y, n:int, ia, ib, o, self:TasteGP, sn2:float, off=None, ends=None)->tuple[torch.Tensor, torch.Tensor]:
-    "alpha and A of the Laplace posterior for kernel matrix K (hyperparameters fixed), prior mean `off`, censored ratings `ends`."
-    f, W = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off, ends)[:2]
+def _post(K:torch.Tensor, y, n:int, ia, ib, o, self:TasteGP, sn2:float, off=None)->tuple[torch.Tensor, torch.Tensor]:
+    "alpha and A of the Laplace posterior for kernel matrix K (hyperparameters fixed), prior mean `off`."
+    f, W = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off)[:2]
     return torch.linalg.solve(K, f), W @ torch.linalg.inv(torch.eye(len(K), dtype=K.dtype) + K @ W)
 
 @patch
@@ -332,23 +321,21 @@ def loo(self:TasteGP)->float:
     "Leave-one-out: nats by which the taste predicts each held-out answer better than no preference (raw ratings about the others' mean, choices coin flips); > 0 means the data show a taste. The null sees the raw ratings: with the prior mean taken off, ratings that ignore it would look like a taste. Ratings use the fitted hyperparameters (the null's spread is fitted too); choices the prior's (fitted ones let random choices pass)."
     if getattr(self, '_loo', None) is not None: return self._loo
     if self.X is None or not len(self.X): return 0.0
-    X, y, n, ia, ib, o, same, off, ends = self._args; yr = y + off[:n]; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0
+    X, y, n, ia, ib, o, same, off = self._args; yr = y + off[:n]; K = len(ia); nd = torch.distributions.Normal(0., 1.); total = 0.0
     with torch.no_grad():
         d = len(self.cols); t = lambda v: torch.tensor(v, dtype=torch.float64)
         Kf, sn2 = _gram(X, same, *(v.exp() for v in (self.log_ls, self.log_sf, self.log_sj, self.log_sp, self.log_sq))), float(self.log_sn.exp()) ** 2
         for i in range(n):  # each rating left out
-            keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2, off[keep], ends[keep[keep < n]])
+            keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2, off[keep])
             k = Kf[i, keep]; m = float(k @ a); v = float(Kf[i, i] - k @ A @ k) + sn2
             rest = yr[keep[keep < n]]; mu0, sd0 = float(rest.mean()) if len(rest) else 0.0, max(0.1, float(rest.std(unbiased=False))) if len(rest) > 1 else 1.0
-            e = float(ends[i]); pc = lambda mu, sd, x: float(nd.cdf(torch.tensor((e * (mu - x) + 0.5) / sd))) + 1e-12  # a censored rating: P(this or beyond)
-            total += (math.log(pc(m, math.sqrt(max(v, 1e-9)), float(y[i]))) - math.log(pc(mu0, sd0, float(yr[i]))) if e else
-                      float(torch.distributions.Normal(m, math.sqrt(max(v, 1e-9))).log_prob(y[i]) - torch.distributions.Normal(mu0, sd0).log_prob(yr[i])))
+            total += float(torch.distributions.Normal(m, math.sqrt(max(v, 1e-9))).log_prob(y[i]) - torch.distributions.Normal(mu0, sd0).log_prob(yr[i]))
         Kf, sn2 = _gram(X, same, t([self.ls0] * d), t([self.sf0] * d), t(0.3), t(0.7), t(self.sq0)), 0.6 ** 2
         for c in range(K):  # each decided choice left out (a tie says nothing a coin could get wrong)
             if o[c] == 0.5: continue
             keep = torch.tensor([j for j in range(len(X)) if j not in (int(ia[c]), int(ib[c]))]); kc = torch.tensor([j for j in range(K) if j != c], dtype=torch.long)
             remap = {int(j): t for t, j in enumerate(keep)}; ia2 = torch.tensor([remap[int(ia[j])] for j in kc], dtype=torch.long); ib2 = torch.tensor([remap[int(ib[j])] for j in kc], dtype=torch.long)
-            a, A = _post(Kf[keep][:, keep], y, n, ia2, ib2, o[kc], self, sn2, off[keep], ends)
+            a, A = _post(Kf[keep][:, keep], y, n, ia2, ib2, o[kc], self, sn2, off[keep])
             d = Kf[int(ia[c]), keep] - Kf[int(ib[c]), keep]; m = float(d @ a + off[ia[c]] - off[ib[c]])
             v = float(Kf[ia[c], ia[c]] + Kf[ib[c], ib[c]] - 2 * Kf[ia[c], ib[c]] - d @ A @ d)
             total += float(nd.cdf(torch.tensor((2 * float(o[c]) - 1) * m / math.sqrt(self.cn ** 2 + max(v, 0.0)))).clamp_min(1e-12).log()) - math.log(0.5)
@@ -414,6 +401,8 @@ class PreferenceLearner:
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
+        own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
+        if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
