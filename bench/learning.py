@@ -7,6 +7,9 @@ Per rater and seed: the rater's mean utility on the held-out photos with the def
 ((best - default) / (optimum - default)); the share any learner could close at best: with the best of the learner's candidates,
 and with the best of those its guards allow; the mean |change| of the held-out views in 1/255 (the drift, which must stay
 under 1/255 for the no-signal rater); the learner's own confidence; and the time of each propose + record.
+Also the gap closed on the learner's own photos (`best(image)` on the photos it was answered about, against the rater's optimum on each):
+what a person who rates variants of their photos and then enhances those photos gets; and the same with the photos
+treated as new (what was said about each photo itself left out), as the learner did before it knew its own photos.
 Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
 The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
 table of gates shows what each buys in median gap against runs made worse, and whether the no-signal rater then moves a pixel.
@@ -43,7 +46,8 @@ def optima(name, kw=None):
     for i in held:
         u = torch.tensor(r._utilities(pl.U, i)); ok = pl._candidates(view_of(views[i], pl.cand_edge))[1]
         cands.append(float(u.max())); feasible.append(float(u[ok].max()))
-    return name, {'default': [r.utility_of(EnhanceParams(), i) for i in held], 'optimum': [r.optimum(i)[1] for i in held], 'candidates': cands, 'feasible': feasible}
+    return name, {'default': [r.utility_of(EnhanceParams(), i) for i in held], 'optimum': [r.optimum(i)[1] for i in held], 'candidates': cands, 'feasible': feasible,
+                  'own_default': [r.utility_of(EnhanceParams(), i) for i in range(TRAIN)], 'own_optimum': [r.optimum(i)[1] for i in range(TRAIN)]}
 
 def share(opt, key):
     "The gap share of the held-out mean of `opt[key]` ((key - defaults) / (optimum - defaults)); None without a taste."
@@ -62,7 +66,9 @@ def one(name, seed, ratings, choices, kw, opt):
         t = time.perf_counter(); c = pl.propose(); x = r(c); pl.record(c, x); steps.append(time.perf_counter() - t)
     for _ in range(choices):
         t = time.perf_counter(); a, b = pl.propose_pair(); x = r.choose(a, b); pl.record_choice(a, b, x); steps.append(time.perf_counter() - t)
-    held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]
+    held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]; own = [pl.recommend(views[i]) for i in range(TRAIN)]
+    with patch.object(pl, 'prints', []): as_new = [pl.recommend(views[i]) for i in range(TRAIN)]
+    own_share = lambda rs: share({'default': opt['own_default'], 'optimum': opt['own_optimum'], 'best': [r.utility_of(rc['params'], i) for i, rc in enumerate(rs)]}, 'best')
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
     ud, uo = opt['default'], opt['optimum']; gates = {}
@@ -72,6 +78,7 @@ def one(name, seed, ratings, choices, kw, opt):
     return {'rater': name, 'seed': seed, 'mode': 'ratings' if ratings else 'choices', 'feedback': ratings + choices,
             'u_default': statistics.mean(ud), 'u_best': statistics.mean(ub), 'u_optimum': statistics.mean(uo),
             'gap_closed': share(dict(opt, best=ub), 'best'),
+            'own_gap_closed': own_share(own), 'own_confident': sum(rc['confident'] for rc in own), 'own_as_new_gap_closed': own_share(as_new), 'own_as_new_confident': sum(rc['confident'] for rc in as_new),
             'per_photo': [{'u_default': a, 'u_best': b, 'u_optimum': c, 'confident': rc['confident'], 'p_better': rc['p_better']} for a, b, c, rc in zip(ud, ub, uo, recs)],
             'drift_255': statistics.mean(drift), 'changed': any(rc['params'].changed() for rc in recs), 'gate': {'caution': pl.caution, 'min_confidence': pl.min_confidence}, 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
             'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1], 'gates': gates}
@@ -84,13 +91,20 @@ def summarise(rows, opt=None):
     for name in dict.fromkeys(r['rater'] for r in rows):
         rs = [r for r in rows if r['rater'] == name]; g = [r['gap_closed'] for r in rs if r['gap_closed'] is not None]
         out[name] = {'runs': len(rs), 'has_taste': bool(g), 'gap_median': statistics.median(g) if g else None, 'gap_worst': min(g) if g else None,
-                     'worse_than_defaults': sum(x < 0 for x in g), 'drift_255_mean': statistics.mean(r['drift_255'] for r in rs),
+                     'worse_than_defaults': sum(x < 0 for x in g), 'own_gap_median': _median([r.get('own_gap_closed') for r in rs]), 'drift_255_mean': statistics.mean(r['drift_255'] for r in rs),
                      'step_s_max': max(r['step_s_max'] for r in rs), 'step_s_median': statistics.median(r['step_s_median'] for r in rs)}
         if opt and name in opt: out[name].update(candidates=share(opt[name], 'candidates'), feasible=share(opt[name], 'feasible'))
     g = [r['gap_closed'] for r in rows if r['gap_closed'] is not None]
     out['_all'] = {'runs': len(rows), 'gap_median': statistics.median(g) if g else None, 'gap_p10': quantile(g, 0.1), 'share_below_0': sum(x < 0 for x in g) / len(g) if g else None,
                    'step_s_max': max(r['step_s_max'] for r in rows)}
+    go = [r['own_gap_closed'] for r in rows if r.get('own_gap_closed') is not None]
+    out['_all'].update(own_gap_median=statistics.median(go) if go else None, own_gap_p10=quantile(go, 0.1), own_share_below_0=sum(x < 0 for x in go) / len(go) if go else None)
+    gn = [r['own_as_new_gap_closed'] for r in rows if r.get('own_as_new_gap_closed') is not None]
+    out['_all'].update(own_as_new_gap_median=statistics.median(gn) if gn else None, own_as_new_gap_p10=quantile(gn, 0.1), own_as_new_share_below_0=sum(x < 0 for x in gn) / len(gn) if gn else None)
     return out
+
+def _median(v):
+    v = [x for x in v if x is not None]; return statistics.median(v) if v else None
 
 def gate_summary(rows):
     "Per gate (the learner's own first): median, 10th percentile and share below 0 of the gap over runs with a taste; no-signal runs that changed anything."
@@ -111,12 +125,14 @@ def gate_table(gs):
     return '\n'.join(lines)
 
 def table(summary, half):
-    lines = ['| rater | half | runs | gap closed: median | worst | runs worse than defaults | reachable: candidates / within the guards | drift (1/255) | propose + record: median / max (s) |', '|---|---|---|---|---|---|---|---|---|']
+    lines = ['| rater | half | runs | gap closed: median | worst | runs worse than defaults | on its own photos: median | reachable: candidates / within the guards | drift (1/255) | propose + record: median / max (s) |', '|---|---|---|---|---|---|---|---|---|---|']
     f = lambda v: '–' if v is None else f"{v:.0%}"
     for n, s in summary.items():
         if n == '_all': continue
-        lines.append(f"| {n} | {half.get(n, '')} | {s['runs']} | {f(s['gap_median'])} | {f(s['gap_worst'])} | {s['worse_than_defaults']} | {f(s.get('candidates'))} / {f(s.get('feasible'))} | {s['drift_255_mean']:.2f} | {s['step_s_median']:.2f} / {s['step_s_max']:.2f} |")
-    a = summary['_all']; lines.append(f"| **all** | | {a['runs']} | {f(a['gap_median'])} | 10th pct {f(a['gap_p10'])} | {f(a['share_below_0'])} below 0 | | | max {a['step_s_max']:.2f} |")
+        lines.append(f"| {n} | {half.get(n, '')} | {s['runs']} | {f(s['gap_median'])} | {f(s['gap_worst'])} | {s['worse_than_defaults']} | {f(s.get('own_gap_median'))} | {f(s.get('candidates'))} / {f(s.get('feasible'))} | {s['drift_255_mean']:.2f} | {s['step_s_median']:.2f} / {s['step_s_max']:.2f} |")
+    a = summary['_all']; lines.append(f"| **all** | | {a['runs']} | {f(a['gap_median'])} | 10th pct {f(a['gap_p10'])} | {f(a['share_below_0'])} below 0 | {f(a.get('own_gap_median'))}; 10th pct {f(a.get('own_gap_p10'))}, {f(a.get('own_share_below_0'))} below 0 | | | max {a['step_s_max']:.2f} |")
+    if a.get('own_as_new_gap_median') is not None:
+        lines.append(f"\nOn its own photos treated as new (what was said about each photo itself left out): median {f(a['own_as_new_gap_median'])}, 10th pct {f(a['own_as_new_gap_p10'])}, {f(a['own_as_new_share_below_0'])} below 0.")
     return '\n'.join(lines)
 
 def main(argv=None):

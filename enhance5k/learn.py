@@ -12,6 +12,7 @@ __all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'FEATURES', 'TASTE_
            'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
+import hashlib
 import inspect
 import math
 from dataclasses import dataclass
@@ -210,7 +211,7 @@ class TasteGP:
         self.sq0 = _nonneg('photo_sd', photo_sd, 'one taste for every photo'); self.log_sq = torch.tensor(math.log(self.sq0) if self.sq0 else _OFF, dtype=torch.float64)
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
         self.curvature, self.centre = _nonneg('curvature', curvature, 'no pull toward the defaults'), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
-        self.min_noise, self.X, self.hyper, self._loo = _nonneg('min_noise', min_noise, 'no floor'), None, {}, None
+        self.min_noise, self.X, self.ph, self.hyper, self._loo = _nonneg('min_noise', min_noise, 'no floor'), None, None, {}, None
 
     def __repr__(self): return f"TasteGP({0 if self.X is None else len(self.X)} points, signal sd {self.hyper.get('signal_sd')}, noise sd {self.hyper.get('noise_sd')})"
     def z(self, f:torch.Tensor)->torch.Tensor: return ((f.double() - self.mu) / self.sd)[..., self.cols]
@@ -272,7 +273,7 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
     off = self.pm(torch.cat([f] + ([fa, fb] if K else [])))  # the prior mean of every row; ratings are fitted about it
     r = torch.as_tensor(ratings, dtype=torch.float64) - off[:n]; self.ymean = float(r.mean()) if n else 3.0; y = r - self.ymean
     ia, ib = torch.arange(n, n + K), torch.arange(n + K, n + 2 * K); o = torch.as_tensor(outcome if K else [], dtype=torch.float64)
-    self.X, args = X, (X, y, n, ia, ib, o, same, off); self._args, self._loo = args, None
+    self.X, self.ph, args = X, ph, (X, y, n, ia, ib, o, same, off); self._args, self._loo = args, None
     if not len(X): return self
     th = [t.clone().requires_grad_(True) for t in (self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq)]
     mv = [(torch.zeros_like(t), torch.zeros_like(t)) for t in th]
@@ -290,15 +291,24 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
 
 # %% ../nbs/08_learn.ipynb #b4e7ee9c
 @patch
+def _cross(self:TasteGP, z:torch.Tensor, # (M, d) standardised features
+           h:tuple, # (length scales, feature sds, joint sd)
+           photo:int|None)->torch.Tensor:
+    "Covariance (M, N) of the latents at z with the answers': the shared taste, and where the answers are of `photo`, that photo's own deviation too."
+    k = _kernel(z, self.X, *h)
+    return k if photo is None or self.ph is None else k + (self.ph == photo).double() * self.log_sq.exp() ** 2 * _joint(z, self.X, h[0])
+
+@patch
 def gain(self:TasteGP, f:torch.Tensor, # (M, d) features of variants of one photo
          f0:torch.Tensor, # (d,) the features of the defaults on that photo
+         photo:int|None=None, # which photo of the answers (`fit`'s `photos`) they are of; None: a new one
         )->tuple[torch.Tensor, torch.Tensor]:
     "Predicted gain (rating points) of each variant over the defaults, and its standard deviation (joint, so the defaults have none)."
     with torch.no_grad():
         z, z0, h = self.z(f), self.z(f0[None]), (self.log_ls.exp(), self.log_sf.exp(), self.log_sj.exp()); k0, kk = _kernel(z, z0, *h)[:, 0], (h[1] ** 2).sum() + h[2] ** 2
-        dm, own = self.pm(f) - self.pm(f0[None]), 2 * self.log_sq.exp() ** 2 * (1 - _joint(z, z0, h[0])[:, 0])  # a new photo's own deviation: none of the answers are of it
+        dm, own = self.pm(f) - self.pm(f0[None]), 2 * self.log_sq.exp() ** 2 * (1 - _joint(z, z0, h[0])[:, 0])  # the photo's own deviation, before its answers (a new photo has none)
         if self.X is None or not len(self.X): return dm, (2 * kk - 2 * k0 + own).clamp_min(0).sqrt()
-        D = _kernel(z, self.X, *h) - _kernel(z0, self.X, *h)
+        D = self._cross(z, h, photo) - self._cross(z0, h, photo)  # the photo's offset cancels
         return D @ self.alpha + dm, (2 * kk - 2 * k0 + own - ((D @ self.A) * D).sum(-1)).clamp_min(0).sqrt()
 
 @patch
@@ -374,6 +384,11 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
 # %% ../nbs/08_learn.ipynb #83972dd4
 _SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
 
+def _fingerprint(v:torch.Tensor, # a view (1,3,h,w) in [0,1]
+                )->str:
+    "Which photo a view is: a hash of it in 8 bits, so the same photo is known again after a restart."
+    return hashlib.sha256(str(tuple(v.shape)).encode() + (v * 255).round().to(torch.uint8).numpy().tobytes()).hexdigest()[:20]
+
 class PreferenceLearner:
     "Learn a person's taste from 1-5 ratings and A/B choices; recommend parameters per photo."
     def __init__(self, images:list, # the photos to propose variants of (tensors, Images or paths)
@@ -403,7 +418,7 @@ class PreferenceLearner:
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
-        self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]
+        self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]; self.prints = [_fingerprint(v) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
         self.cand = [self._candidates(v) for v in self.small]  # per photo: features (M, d) and feasibility (M,)
@@ -514,11 +529,22 @@ def _photo(self:PreferenceLearner, image, # a photo (tensor, Image or path)
     return seen[k]
 
 @patch
+def _which(self:PreferenceLearner, v:torch.Tensor)->int|None:
+    "Which of the learner's photos view `v` is (None: a new one)."
+    p = _fingerprint(v); return self.prints.index(p) if p in self.prints else None
+
+@patch
+def _known(self:PreferenceLearner, image)->tuple[list, list]:
+    "([candidates of `image`], [which of the learner's photos it is, or None]): one of its own photos is measured as it was when answered."
+    v = view_of(image, self.edge); i = self._which(v)
+    return ([self.cand[i]] if i is not None and i < len(self.cand) else [self._photo(v)]), [i]
+
+@patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
              )->dict:
-    "The parameters for `image`, with how sure the learner is: params, confident, gain, gain_sd, p_better, feedback, why."
-    cands = self.cand if image is None else [self._photo(image)]
-    ms, vs = zip(*[self.model.gain(F, F[0]) for F, _ in cands]); ok = torch.stack([o for _, o in cands]).all(0)
+    "The parameters for `image`, with how sure the learner is: params, confident, gain, gain_sd, p_better, feedback, why; on a photo it was answered about, those answers count too."
+    cands, photos = (self.cand, range(len(self.cand))) if image is None else self._known(image)
+    ms, vs = zip(*[self.model.gain(F, F[0], p) for (F, _), p in zip(cands, photos)]); ok = torch.stack([o for _, o in cands]).all(0)
     m, s = torch.stack(ms).mean(0), torch.stack(vs).pow(2).sum(0).sqrt() / len(cands)
     score = torch.where(ok, m - self.caution * s, torch.full_like(m, -1e9)); j = int(score.argmax())
     p = float(torch.distributions.Normal(0., 1.).cdf(m[j] / s[j].clamp_min(1e-9))) if j else 0.5
@@ -542,10 +568,10 @@ def p_prefers(self:PreferenceLearner, image, # the photo both variants are of (t
               a, b, # two variants' parameters (EnhanceParams or dicts)
              )->float:
     "P(the person prefers `b` to `a` on `image`), from the taste's posterior: how a fine-tune turns ratings into choices."
-    v = view_of(image, self.cand_edge); ps = [x if isinstance(x, EnhanceParams) else EnhanceParams(**{k: w for k, w in x.items() if k in PARAM_SPECS}) for x in (a, b)]
+    v = view_of(image, self.edge); i = self._which(v); v = view_of(v, self.cand_edge); ps = [x if isinstance(x, EnhanceParams) else EnhanceParams(**{k: w for k, w in x.items() if k in PARAM_SPECS}) for x in (a, b)]
     with torch.no_grad():
         u = torch.stack([to_coords(p, self.space) for p in ps]); f = describe(u, apply(v.expand(2, -1, -1, -1), to_params(u, self.space)).clamp(0, 1), look_of(v)[0])
-        m, s = self.model.gain(f[1:], f[0])
+        m, s = self.model.gain(f[1:], f[0], i)
     return float(torch.distributions.Normal(0., 1.).cdf(m[0] / s[0].clamp_min(1e-9)))
 
 
@@ -556,7 +582,7 @@ def state(self:PreferenceLearner)->dict:
     t = lambda x: x.tolist() if isinstance(x, torch.Tensor) else [v.tolist() for v in x]
     return {'version': 1, 'settings': {k: getattr(self, k) for k in _SETTINGS} | {'space': list(self.space)}, 'U': t(self.U), 'mu': t(self.model.mu), 'sd': t(self.model.sd),
             'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp), 'log_sq': float(self.model.log_sq)},
-            'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome)}
+            'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome), 'prints': list(self.prints)}
 
 _BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo, TasteGP's defaults
 
@@ -573,7 +599,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
     self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', float(self.model.log_sq)), dtype=torch.float64)  # saved before it existed: photo_sd 0, none
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
-    self.choices = [None] * len(self.outcome); self.design = self.u0[None]
+    self.choices = [None] * len(self.outcome); self.design = self.u0[None]; self.prints = list(state.get('prints', []))  # saved before they were kept: every photo a new one
     if self.f or self.fa: self._refit(steps=0)
     return self
 

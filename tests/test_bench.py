@@ -33,7 +33,10 @@ def test_learning_bench_no_signal_keeps_the_defaults(tmp_path):
     assert r.returncode == 0, r.stderr
     s = json.loads(out.read_text())['summary_ratings']
     assert s['no-signal']['drift_255_mean'] == 0.0 and s['no-signal']['gap_median'] is None and s['warmer']['has_taste']
-    assert '| no-signal | design | 1 | – | – | 0 | – / – | 0.00 |' in r.stdout
+    assert '| no-signal | design | 1 | – | – | 0 | – | – / – | 0.00 |' in r.stdout
+    rows = {x['rater']: x for x in json.loads(out.read_text())['rows']}  # on the learner's own photos too: no signal, no change; a taste has a gap there
+    assert rows['no-signal']['own_confident'] == rows['no-signal']['own_as_new_confident'] == 0 and rows['no-signal']['own_gap_closed'] is None
+    assert rows['warmer']['own_gap_closed'] is not None and rows['warmer']['own_as_new_gap_closed'] is not None and 'treated as new' in r.stdout
     w = s['warmer']; assert 0 < w['feasible'] <= w['candidates'] <= 1.01, w  # shares of the gap; the guards can only take candidates away
     g = json.loads(out.read_text())['gates_ratings']  # the same learners under other gates: none of them moves the no-signal rater
     assert len(g) == 6 and all(v['no_taste_runs'] == 1 and v['no_taste_runs_changed'] == 0 for v in g.values()), g
