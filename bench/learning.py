@@ -67,7 +67,7 @@ def one(name, seed, ratings, choices, kw, opt):
     for _ in range(choices):
         t = time.perf_counter(); a, b = pl.propose_pair(); x = r.choose(a, b); pl.record_choice(a, b, x); steps.append(time.perf_counter() - t)
     held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]; own = [pl.recommend(views[i]) for i in range(TRAIN)]
-    with patch.object(pl, 'prints', []): as_new = [pl.recommend(views[i]) for i in range(TRAIN)]
+    with patch.object(pl, 'signatures', []): as_new = [pl.recommend(views[i]) for i in range(TRAIN)]
     own_share = lambda rs: share({'default': opt['own_default'], 'optimum': opt['own_optimum'], 'best': [r.utility_of(rc['params'], i) for i, rc in enumerate(rs)]}, 'best')
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]

@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'FEATURES', 'TASTE_FEATURES', 'CHANGE_SCALE', 'REPORT_FEATURES',
-           'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe',
-           'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste',
-           'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store', 'sensitivities']
+__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'FEATURES', 'TASTE_FEATURES', 'SAME_PHOTO', 'CHANGE_SCALE',
+           'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of',
+           'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste',
+           'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
+           'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
-import hashlib
 import inspect
 import math
 from dataclasses import dataclass
@@ -384,10 +384,12 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
 # %% ../nbs/08_learn.ipynb #83972dd4
 _SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
 
-def _fingerprint(v:torch.Tensor, # a view (1,3,h,w) in [0,1]
-                )->str:
-    "Which photo a view is: a hash of it in 8 bits, so the same photo is known again after a restart."
-    return hashlib.sha256(str(tuple(v.shape)).encode() + (v * 255).round().to(torch.uint8).numpy().tobytes()).hexdigest()[:20]
+SAME_PHOTO = 2 / 255 # most mean difference of two photos' signatures for them to be one photo (a JPEG read at reduced size against in full: under 0.4/255; two different photos: over 50/255)
+
+def _signature(v:torch.Tensor, # a view (1,3,h,w) in [0,1]
+              )->list:
+    "What a photo looks like, small enough to keep with the taste: its 16-px view, rounded."
+    return view_of(v, 16)[0].mul(1e4).round().div(1e4).tolist()
 
 class PreferenceLearner:
     "Learn a person's taste from 1-5 ratings and A/B choices; recommend parameters per photo."
@@ -418,7 +420,7 @@ class PreferenceLearner:
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
-        self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]; self.prints = [_fingerprint(v) for v in self.views]
+        self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]; self.signatures = [_signature(v) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
         self.cand = [self._candidates(v) for v in self.small]  # per photo: features (M, d) and feasibility (M,)
@@ -530,8 +532,9 @@ def _photo(self:PreferenceLearner, image, # a photo (tensor, Image or path)
 
 @patch
 def _which(self:PreferenceLearner, v:torch.Tensor)->int|None:
-    "Which of the learner's photos view `v` is (None: a new one)."
-    p = _fingerprint(v); return self.prints.index(p) if p in self.prints else None
+    "Which of the learner's photos view `v` is, by the nearest signature within `SAME_PHOTO` (None: a new one)."
+    s = torch.tensor(_signature(v)); d = [float((s - t).abs().mean()) if t.shape == s.shape else math.inf for t in map(torch.tensor, self.signatures)]
+    i = int(np.argmin(d)) if d else None; return i if i is not None and d[i] <= SAME_PHOTO else None
 
 @patch
 def _known(self:PreferenceLearner, image)->tuple[list, list]:
@@ -582,7 +585,7 @@ def state(self:PreferenceLearner)->dict:
     t = lambda x: x.tolist() if isinstance(x, torch.Tensor) else [v.tolist() for v in x]
     return {'version': 1, 'settings': {k: getattr(self, k) for k in _SETTINGS} | {'space': list(self.space)}, 'U': t(self.U), 'mu': t(self.model.mu), 'sd': t(self.model.sd),
             'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp), 'log_sq': float(self.model.log_sq)},
-            'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome), 'prints': list(self.prints)}
+            'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome), 'signatures': list(self.signatures)}
 
 _BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo, TasteGP's defaults
 
@@ -599,7 +602,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
     self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', float(self.model.log_sq)), dtype=torch.float64)  # saved before it existed: photo_sd 0, none
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
-    self.choices = [None] * len(self.outcome); self.design = self.u0[None]; self.prints = list(state.get('prints', []))  # saved before they were kept: every photo a new one
+    self.choices = [None] * len(self.outcome); self.design = self.u0[None]; self.signatures = list(state.get('signatures', []))  # saved before they were kept: every photo a new one
     if self.f or self.fa: self._refit(steps=0)
     return self
 

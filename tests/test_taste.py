@@ -76,3 +76,15 @@ def test_finetune_draws_choices_from_the_taste(tmp_path):
     d = FeedbackStore(db).decisions()[-1]; res = d['details']['result']
     assert d['strategy'] == 'finetune' and res['taste_pairs'] >= 3, (d['summary'], res.get('taste_pairs'))
     assert res['train_pairs'] + res['heldout_pairs'] == 12 + res['taste_pairs']  # the derived choices were trained on or held out for the gate
+
+def test_a_rated_jpeg_is_known_again_however_it_is_read(tmp_path):
+    "A learner built on a JPEG's path (read at reduced size) knows that photo again when `enhance` hands it the full decode, and after a restart; another photo is new."
+    from conftest import shared
+    from enhance5k.adjust import view_of
+    from enhance5k.enhance import _read
+    from enhance5k.learn import PreferenceLearner
+    d = shared('photos'); jpegs = [d / 'mate_LadyBird.jpg', d / 'plasma_Path_2560x1600.jpg']
+    pl = PreferenceLearner(jpegs, seed=0, candidates=16); back = PreferenceLearner.from_state(json.loads(json.dumps(pl.state())))
+    full = [view_of(_read(p, 'x2')[0], pl.edge) for p in jpegs]  # what enhance(..., params='learned') passes to the taste
+    assert [pl._which(v) for v in full] == [back._which(v) for v in full] == [0, 1]
+    assert pl._which(view_of(d / 'plasma_FallenLeaf_2560x1600.jpg', pl.edge)) is None
