@@ -296,7 +296,7 @@ def _cross(self:TasteGP, z:torch.Tensor, # (M, d) standardised features
            photo:int|None)->torch.Tensor:
     "Covariance (M, N) of the latents at z with the answers': the shared taste, and where the answers are of `photo`, that photo's own deviation too."
     k = _kernel(z, self.X, *h)
-    return k if photo is None or self.ph is None else k + (self.ph == photo).double() * self.log_sq.exp() ** 2 * _joint(z, self.X, h[0])
+    return k if photo is None else k + (self.ph == photo).double() * self.log_sq.exp() ** 2 * _joint(z, self.X, h[0])
 
 @patch
 def gain(self:TasteGP, f:torch.Tensor, # (M, d) features of variants of one photo
