@@ -673,9 +673,7 @@ def page_tune(st, ctx):
     key = f"learner_{ctx.user}"
     if key not in st.session_state:
         pl = PreferenceLearner(photos, seed=0); kept = load_taste(ctx.store, ctx.user)
-        if kept is not None:  # the kept answers; the photos they were of are not these, so their offsets are dropped
-            pl.f, pl.ratings, pl.idx, pl.fa, pl.fb, pl.outcome = kept.f, kept.ratings, [-1] * len(kept.ratings), kept.fa, kept.fb, kept.outcome
-            pl.choices = [None] * len(kept.outcome); pl._refit()
+        if kept is not None: pl.resume(kept)  # the kept answers go on, each photo known again by its pixels
         st.session_state[key] = pl; st.session_state[key + '_pair'] = pl.propose_pair()
     pl = st.session_state[key]; a, b = st.session_state[key + '_pair']
     st.caption(f"Round {pl.n + 1}: which of the two looks better to you?")

@@ -531,10 +531,15 @@ def _photo(self:PreferenceLearner, image, # a photo (tensor, Image or path)
     return seen[k]
 
 @patch
-def _which(self:PreferenceLearner, v:torch.Tensor)->int|None:
-    "Which of the learner's photos view `v` is, by the nearest signature within `SAME_PHOTO` (None: a new one)."
-    s = torch.tensor(_signature(v)); d = [float((s - t).abs().mean()) if t.shape == s.shape else math.inf for t in map(torch.tensor, self.signatures)]
+def _nearest(self:PreferenceLearner, s)->int|None:
+    "Which of the learner's photos has signature `s`: the nearest within `SAME_PHOTO` (None: a new one)."
+    s = torch.as_tensor(s); d = [float((s - t).abs().mean()) if t.shape == s.shape else math.inf for t in map(torch.tensor, self.signatures)]
     i = int(np.argmin(d)) if d else None; return i if i is not None and d[i] <= SAME_PHOTO else None
+
+@patch
+def _which(self:PreferenceLearner, v:torch.Tensor)->int|None:
+    "Which of the learner's photos view `v` is, by its signature (None: a new one)."
+    return self._nearest(_signature(v))
 
 @patch
 def _known(self:PreferenceLearner, image)->tuple[list, list]:
@@ -639,6 +644,26 @@ def learned_taste(store, # a FeedbackStore
                  ):
     "What `params='learned'` uses: the user's kept taste (per photo), else the params the loop last deployed."
     return load_taste(store, user) or FixedTaste(store.learned_params(model))
+
+# %% ../nbs/08_learn.ipynb #e5c0a002
+@patch
+def resume(self:PreferenceLearner, kept, # the kept taste: a PreferenceLearner or its `state()`
+          )->PreferenceLearner:
+    "Take over the answers of a kept taste, before this learner's own, each photo known again by its signature; refit and return itself."
+    if isinstance(kept, dict): kept = PreferenceLearner.from_state(kept)
+    if tuple(kept.space) != self.space: raise ConfigError(f"the kept taste searched {list(kept.space)}, this learner searches {list(self.space)}: its answers do not fit")
+    where = {}
+    for j, s in enumerate(kept.signatures):
+        i = self._nearest(s)
+        if i is None: self.signatures.append(list(s)); i = len(self.signatures) - 1  # known, though it cannot propose on it
+        where[j] = i
+    self.f, self.ratings, self.idx = list(kept.f) + self.f, list(kept.ratings) + self.ratings, [where.get(j, -1) for j in kept.idx] + self.idx  # no signature: a photo of its own
+    self.fa, self.fb, self.outcome, self.choices = list(kept.fa) + self.fa, list(kept.fb) + self.fb, list(kept.outcome) + self.outcome, [None] * len(kept.outcome) + self.choices
+    if kept.model.cols == self.model.cols:  # a warm start
+        for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp', 'log_sq'): setattr(self.model, k, getattr(kept.model, k).clone())
+    if self.n: self._refit()
+    return self
+
 
 # %% ../nbs/08_learn.ipynb #81af9e4d
 def taste_from_store(store, # a FeedbackStore

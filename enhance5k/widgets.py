@@ -295,14 +295,16 @@ class Tune(W.VBox):
                  seed:int=0, # the learner's seed
                  view:int=384, # display size of the candidates
                  mode:str='rate', # 'rate': 1-5 ratings of one proposal; 'ab': choose between two
-                 store=None, # a FeedbackStore to keep the taste in after every answer (None: not kept)
+                 store=None, # a FeedbackStore: the user's kept taste is continued, and kept again after every answer (None: not kept)
                  user:str|None=None, # whose taste it is
                  **kwargs, # for PreferenceLearner
                 ):
-        from enhance5k.learn import PreferenceLearner
+        from enhance5k.learn import PreferenceLearner, load_taste
         from enhance5k.adjust import view_of
         if mode not in ('rate', 'ab'): raise ConfigError(f"mode must be 'rate' or 'ab', got {mode!r}")
         self.learner, self.view, self.mode, self.store, self.user = PreferenceLearner(images, seed=seed, **kwargs), view, mode, store, user
+        kept = None if store is None else load_taste(store, user)
+        if kept is not None: self.learner.resume(kept)  # a person who comes back goes on where they stopped
         self.originals = [view_of(i, view) for i in images]
         self.before_w, self.after_w, self.other_w, self.info = W.Image(), W.Image(), W.Image(), W.HTML()
         self.rating_buttons = [W.Button(description=str(i), layout=W.Layout(width='44px')) for i in range(1, 6)]

@@ -88,3 +88,16 @@ def test_a_rated_jpeg_is_known_again_however_it_is_read(tmp_path):
     full = [view_of(_read(p, 'x2')[0], pl.edge) for p in jpegs]  # what enhance(..., params='learned') passes to the taste
     assert [pl._which(v) for v in full] == [back._which(v) for v in full] == [0, 1]
     assert pl._which(view_of(d / 'plasma_FallenLeaf_2560x1600.jpg', pl.edge)) is None
+
+def test_a_person_who_comes_back_adds_to_their_kept_taste(tmp_path):
+    "Tune in one process, tune again in another on the photos then at hand: the store keeps every answer, each of the same photo known as that photo, and the taste then used is the continued one."
+    from enhance5k.feedback import FeedbackStore
+    photos, db = _photos(tmp_path), tmp_path / 'fb.db'
+    code = ("import sys; from enhance5k.feedback import FeedbackStore; from enhance5k.widgets import tune; "
+            "t = tune(sys.argv[1:-1], view=64, edge=64, gp={'steps': 4}, store=FeedbackStore(sys.argv[-1]), user='ana'); "
+            "[t.rating_buttons[k].click() for k in (4, 0, 3)]")
+    for ps in (photos, photos[::-1]):  # the next day: the same photos, listed the other way round
+        subprocess.run([sys.executable, '-c', code, *map(str, ps), str(db)], capture_output=True, text=True, check=True, timeout=300)
+    s = FeedbackStore(db).taste_state('ana')
+    assert s['ratings'] == [5, 1, 4, 5, 1, 4]  # nothing said the first day is lost
+    assert s['idx'] == [1, 0, 1, 1, 0, 1] and len(s['signatures']) == 2  # dark, bright, dark both days, numbered as the second day lists them (bright 0, dark 1)
