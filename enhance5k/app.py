@@ -664,9 +664,31 @@ def page_history(st, ctx):
                 ctx.db.hide(ctx.user, e['id']); st.success(f"#{e['id']} removed from your history."); st.rerun()
 
 # %% ../nbs/12_app.ipynb #4d149db8
+_HOW = {'Rate one version': 'rate', 'Choose between two': 'ab'} # how a person answers on the tuning page
+
+def _tune_round(st, key:str, pl, how:str)->tuple:
+    "This round's proposal for `how` ('rate': one candidate; 'ab': a pair), kept across reruns until it is answered."
+    k = f'{key}_{how}'
+    if k not in st.session_state: st.session_state[k] = pl.propose() if how == 'rate' else pl.propose_pair()
+    return st.session_state[k]
+
+def _tune_answered(st, ctx, key:str, pl):
+    "Keep the taste and ask afresh in either way."
+    from enhance5k.learn import save_taste
+    save_taste(ctx.store, pl, ctx.user)
+    for h in _HOW.values(): st.session_state.pop(f'{key}_{h}', None)
+    st.rerun()
+
+def _tune_views(st, key:str, photos:list, edge:int=512)->list:
+    "The learner's photos at a size a person can judge a version by (its own views are 128 px), read once per session."
+    from enhance5k.adjust import view_of
+    if f'{key}_views' not in st.session_state: st.session_state[f'{key}_views'] = [view_of(p, edge) for p in photos]
+    return st.session_state[f'{key}_views']
+
 def page_tune(st, ctx):
-    "The learner's A/B rounds on the user's own photos; what it would do now, and how sure it is."
-    from enhance5k.learn import PreferenceLearner, save_taste, load_taste
+    "The learner's rounds on the user's own photos (a 1-5 rating of one version, or a choice between two); what it would do now, and how sure it is."
+    from enhance5k.learn import PreferenceLearner, load_taste
+    from enhance5k.adjust import apply
     st.header('Tune to my taste')
     photos = list(dict.fromkeys(str(e['input_file']) for e in history(ctx.store, ctx.db, ctx.user) if e['input_file']))[:4]
     if not photos: return st.info('Enhance a photo or two first: the tuning shows variants of your own photos.')
@@ -674,17 +696,23 @@ def page_tune(st, ctx):
     if key not in st.session_state:
         pl = PreferenceLearner(photos, seed=0); kept = load_taste(ctx.store, ctx.user)
         if kept is not None: pl.resume(kept)  # the kept answers go on, each photo known again by its pixels
-        st.session_state[key] = pl; st.session_state[key + '_pair'] = pl.propose_pair()
-    pl = st.session_state[key]; a, b = st.session_state[key + '_pair']
-    st.caption(f"Round {pl.n + 1}: which of the two looks better to you?")
-    c1, c2 = st.columns(2); img = lambda c: (c.image[0].permute(1, 2, 0).clamp(0, 1).numpy() * 255).round().astype('uint8')
-    c1.image(img(a), caption='A'); c2.image(img(b), caption='B')
-    cols = st.columns(3)
-    for col, pref, lab in ((cols[0], 'a', 'A'), (cols[1], 'b', 'B'), (cols[2], 'tie', 'About the same')):
-        if col.button(lab, key=f'tune_{lab}'):
-            pl.record_choice(a, b, pref); save_taste(ctx.store, pl, ctx.user); st.session_state[key + '_pair'] = pl.propose_pair(); st.rerun()
+        st.session_state[key], st.session_state[f'{key}_photos'] = pl, photos
+    pl, views = st.session_state[key], _tune_views(st, key, st.session_state[f'{key}_photos'])
+    show = lambda c: (apply(views[c.index], c.params)[0].permute(1, 2, 0).clamp(0, 1).numpy() * 255).round().astype('uint8')  # the version, at the size shown
+    how = _HOW[st.radio('Answer by', list(_HOW), horizontal=True, key='tune_how', help='A rating tells it more per answer; choosing between two is easier to do the same way each time. Both teach the same taste.')]
+    if how == 'rate':
+        c = _tune_round(st, key, pl, 'rate'); st.caption(f"Round {pl.n + 1}: how much do you like this version of your photo? 1: not at all, 5: very much")
+        c1, c2 = st.columns(2); c1.image((views[c.index][0].permute(1, 2, 0).numpy() * 255).round().astype('uint8'), caption='Your photo'); c2.image(show(c), caption='This version')
+        for k, col in enumerate(st.columns(5), 1):
+            if col.button(str(k), key=f'tune_r{k}'): pl.record(c, k); _tune_answered(st, ctx, key, pl)
+    else:
+        a, b = _tune_round(st, key, pl, 'ab'); st.caption(f"Round {pl.n + 1}: which of the two looks better to you?")
+        c1, c2 = st.columns(2); c1.image(show(a), caption='A'); c2.image(show(b), caption='B')
+        for col, pref, lab in zip(st.columns(3), ('a', 'b', 'tie'), ('A', 'B', 'About the same')):
+            if col.button(lab, key=f'tune_{lab}'): pl.record_choice(a, b, pref); _tune_answered(st, ctx, key, pl)
     rec = pl.recommend(); st.text(('Sure enough to use: ' if rec['confident'] else 'Not sure yet: ') + rec['why'])
     if rec['confident']: st.text(f"'my taste' on the Enhance page will use: {json.dumps(rec['params'].changed())}")
+
 
 # %% ../nbs/12_app.ipynb #a5732d53
 def page_status(st, ctx):

@@ -51,11 +51,15 @@ def test_upload_plan_enhance_rate_is_stored(home):
     at.toggle(key='plot_1').set_value(True).run(); assert not at.exception, at.exception  # the report's plot
     at.sidebar.radio[0].set_value('Status').run(); assert not at.exception, at.exception
     at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception
+    assert at.radio(key='tune_how').value == 'Rate one version' and 'Round 1: how much do you like' in texts(at)  # a rating first: it tells the learner the most
+    next(b for b in at.button if b.label == '4').click().run(); assert not at.exception, at.exception
+    at.radio(key='tune_how').set_value('Choose between two').run(); assert 'Round 2: which of the two' in texts(at), texts(at)
     next(b for b in at.button if b.label == 'A').click().run(); assert not at.exception, at.exception
-    st = FeedbackStore(home / 'home' / 'feedback' / 'feedback.db'); assert st.taste_state('local') is not None  # the round is kept as the user's taste
-    assert 'Round 2' in texts(at)
+    kept = FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').taste_state('local')  # each round is kept as the user's taste
+    assert (kept['ratings'], kept['outcome']) == ([4], [1.0]), kept
+    assert 'Round 3' in texts(at)
     at = start(); at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception  # a new session, after a restart
-    assert 'Round 2' in texts(at), texts(at)  # it picks up the kept answer: the next round is the second
+    assert 'Round 3' in texts(at), texts(at)  # it picks up the kept answers: the next round is the third
 
 def test_hostile_upload_gets_a_message_and_the_app_keeps_running(home):
     at = start()

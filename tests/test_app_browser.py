@@ -1,7 +1,7 @@
 """The web app in a real browser: `enhance5k app` on 127.0.0.1 driven by Playwright with Debian's Chromium (../shared/TESTING.md).
 
 Log in, upload a shared photo, wait for the 5K result, drag the wipe, rate 4, find it in History, download it and check it
-is a valid 5K image. Screenshots of each page go to test-artefacts/app/ (look at them). Skips, naming the install
+is a valid 5K image, then tune: rate a version of the photo 5 and choose B of two, both kept as the user's taste. Screenshots of each page go to test-artefacts/app/ (look at them). Skips, naming the install
 command, where Chromium or the shared photos are missing; on CI (root) `make chromium` installs it first."""
 import os, shutil, signal, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
@@ -69,10 +69,21 @@ def test_log_in_upload_wait_wipe_rate_history_download(server):
         got = tmp / 'download.png'; d.value.save_as(got)
         page.get_by_text('Status', exact=True).click(); expect(page.get_by_text('Success rate')).to_be_visible(timeout=30_000)
         page.screenshot(path=ART / '5-status.png', full_page=True)
+        page.get_by_text('Tune to my taste', exact=True).click()
+        expect(page.get_by_text('Round 1: how much do you like', exact=False)).to_be_visible(timeout=60_000)  # a version of the photo just enhanced
+        page.get_by_role('button', name='5', exact=True).click()
+        expect(page.get_by_text('Round 2: how much do you like', exact=False)).to_be_visible(timeout=60_000)
+        page.locator('[data-testid="stRadio"]').filter(has_text='Answer by').get_by_text('Choose between two', exact=True).click()
+        expect(page.get_by_text('Round 2: which of the two', exact=False)).to_be_visible(timeout=60_000)
+        page.get_by_role('button', name='B', exact=True).click()
+        expect(page.get_by_text('Round 3: which of the two', exact=False)).to_be_visible(timeout=60_000)
+        page.screenshot(path=ART / '6-tune.png', full_page=True)
         b.close()
     from PIL import Image
     with Image.open(got) as im: im.load(); assert (im.format, im.size) == ('PNG', (5120, 3200))
     from enhance5k.feedback import FeedbackStore
     r = FeedbackStore(tmp / 'home' / 'feedback' / 'feedback.db').ratings()
     assert [(x['rating'], x['user']) for x in r] == [(4, 'ana')]
+    kept = FeedbackStore(tmp / 'home' / 'feedback' / 'feedback.db').taste_state('ana')  # the two tuning rounds, kept as ana's taste
+    assert (kept['ratings'], kept['outcome']) == ([5], [0.0]), kept
     assert not problems, problems
