@@ -532,6 +532,16 @@ def _submit(st, ctx, files:list, s:dict):
     if ctx.queue.workers == 0:  # no worker threads (tests, --workers 0): run here
         while ctx.queue.run_next(): pass
 
+def _taste_says(st, ctx, data:bytes, model:str)->str:
+    "What 'my taste' would do to this photo and how sure it is, worked out once per photo until the user answers again."
+    import io
+    from enhance5k.learn import learned_taste
+    k = f"taste_says_{ctx.user}_{model}_{hashlib.sha256(data).hexdigest()[:16]}"
+    if k not in st.session_state:
+        r = learned_taste(ctx.store, ctx.user, model).recommend(shrink(io.BytesIO(data), 1024))
+        st.session_state[k] = f"my taste: {_changed(r['params'].to_dict())} ({r['why']})" if r['confident'] else f"my taste keeps the defaults here: {r['why']}"
+    return st.session_state[k]
+
 def page_enhance(st, ctx):
     "Upload (or pick from the server's folder), choose, see the plan, queue."
     st.header('Enhance')
@@ -547,6 +557,7 @@ def page_enhance(st, ctx):
             check_upload(name, data); pl = plan_of(data, s['target'], s['model']); ok.append((name, data))
             st.text(f"{name}: {pl['input_size'][0]}x{pl['input_size'][1]} -> {pl['output_size'][0]}x{pl['output_size'][1]}, passes {' x '.join(pl['passes']) or 'none (resize only)'}, "
                     f"about {pl['seconds']:.0f} s and {pl['memory_mb']:,.0f} MB")
+            if s['params'] == 'learned': st.caption(f"{name}: {_taste_says(st, ctx, data, s['model'])}")
         except Enhance5kError as e: st.error(f"{name} cannot be enhanced: {e}")
     st.button('Enhance', type='primary', disabled=not ok, on_click=_submit, args=(st, ctx, ok, s))  # a callback: it runs before the next page run, so a click is never lost to a quick next click
     for kind, text in st.session_state.pop('_said', []): getattr(st, kind)(text)
@@ -676,7 +687,8 @@ def _tune_answered(st, ctx, key:str, pl):
     "Keep the taste and ask afresh in either way."
     from enhance5k.learn import save_taste
     save_taste(ctx.store, pl, ctx.user)
-    for h in _HOW.values(): st.session_state.pop(f'{key}_{h}', None)
+    for h in _HOW.values(): st.session_state.pop(f'{key}_{h}', None)  # ask afresh
+    for k in [k for k in st.session_state if k.startswith(f'taste_says_{ctx.user}_')]: del st.session_state[k]  # what 'my taste' does to a photo may have changed
     st.rerun()
 
 def _tune_views(st, key:str, photos:list, edge:int=512)->list:

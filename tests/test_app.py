@@ -60,6 +60,26 @@ def test_upload_plan_enhance_rate_is_stored(home):
     assert 'Round 3' in texts(at)
     at = start(); at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception  # a new session, after a restart
     assert 'Round 3' in texts(at), texts(at)  # it picks up the kept answers: the next round is the third
+    at.sidebar.radio[0].set_value('Enhance').run(); at.file_uploader[0].set_value(('q.png', photo(1), 'image/png')).run(); at.radio(key='mode').set_value('my taste').run()
+    assert 'q.png: my taste keeps the defaults here: not enough ratings yet (2 of 6)' in texts(at), texts(at)  # what 'my taste' would do, before it runs
+
+def test_my_taste_says_what_it_would_do_to_a_photo(home):
+    "With a taste sure of itself, the Enhance page says what 'my taste' will change on the uploaded photo, and the job uses it."
+    from enhance5k.feedback import FeedbackStore
+    from enhance5k.learn import PreferenceLearner, save_taste
+    from enhance5k.raters import panel
+    photos = [np.random.default_rng(s).integers(40, 220, (64, 96, 3), dtype=np.uint8) for s in (2, 3)]  # the pixels photo(s, 96, 64) encodes
+    r = panel(photos, names=['warmer'])[0]; pl = PreferenceLearner(photos, seed=0, candidates=64)
+    for _ in range(24): c = pl.propose(); pl.record(c, r(c))
+    want = pl.recommend(photos[0]); assert want['confident'], want['why']
+    at = start(); save_taste(FeedbackStore(home / 'home' / 'feedback' / 'feedback.db'), pl, 'local')
+    at.file_uploader[0].set_value(('w.png', photo(2, 96, 64), 'image/png')).run(); at.radio(key='mode').set_value('my taste').run(); assert not at.exception, at.exception
+    line = next(t for t in texts(at).splitlines() if t.startswith('w.png: my taste'))
+    assert line.startswith(f"w.png: my taste: temperature {want['params'].temperature:+.2f}") and 'expected gain' in line, (line, want)
+    at.selectbox(key='target').set_value('x2'); at.selectbox(key='model').set_value('bicubic'); at.run()
+    next(b for b in at.button if b.label == 'Enhance').click().run(); assert not at.exception and not errors(at), (at.exception, errors(at))
+    e = FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').enhancements()[-1]
+    assert e['params']['temperature'] == want['params'].temperature, (e['params'], want['params'])  # the job used what the line said
 
 def test_hostile_upload_gets_a_message_and_the_app_keeps_running(home):
     at = start()
