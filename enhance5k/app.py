@@ -698,16 +698,17 @@ def _tune_views(st, key:str, photos:list, edge:int=512)->list:
     return st.session_state[f'{key}_views']
 
 def page_tune(st, ctx):
-    "The learner's rounds on the user's own photos (a 1-5 rating of one version, or a choice between two); what it would do now, and how sure it is."
+    "The learner's rounds on the user's four newest photos (a 1-5 rating of one version, or a choice between two); what it would do now, and how sure it is."
     from enhance5k.learn import PreferenceLearner, load_taste
     from enhance5k.adjust import apply
     st.header('Tune to my taste')
     photos = list(dict.fromkeys(str(e['input_file']) for e in history(ctx.store, ctx.db, ctx.user) if e['input_file']))[:4]
     if not photos: return st.info('Enhance a photo or two first: the tuning shows variants of your own photos.')
     key = f"learner_{ctx.user}"
-    if key not in st.session_state:
+    if st.session_state.get(f'{key}_photos') != photos:  # first visit, or a photo enhanced since: tune on the newest four, going on from every kept answer
         pl = PreferenceLearner(photos, seed=0); kept = load_taste(ctx.store, ctx.user)
         if kept is not None: pl.resume(kept)  # the kept answers go on, each photo known again by its pixels
+        for k in ('views', *_HOW.values()): st.session_state.pop(f'{key}_{k}', None)  # shown and asked on the new photos
         st.session_state[key], st.session_state[f'{key}_photos'] = pl, photos
     pl, views = st.session_state[key], _tune_views(st, key, st.session_state[f'{key}_photos'])
     show = lambda c: (apply(views[c.index], c.params)[0].permute(1, 2, 0).clamp(0, 1).numpy() * 255).round().astype('uint8')  # the version, at the size shown

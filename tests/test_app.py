@@ -62,6 +62,9 @@ def test_upload_plan_enhance_rate_is_stored(home):
     assert 'Round 3' in texts(at), texts(at)  # it picks up the kept answers: the next round is the third
     at.sidebar.radio[0].set_value('Enhance').run(); at.file_uploader[0].set_value(('q.png', photo(1), 'image/png')).run(); at.radio(key='mode').set_value('my taste').run()
     assert 'q.png: my taste keeps the defaults here: not enough ratings yet (2 of 6)' in texts(at), texts(at)  # what 'my taste' would do, before it runs
+    at = enhance_one(at, 'q.png', photo(1)); assert not at.exception and not errors(at), (at.exception, errors(at))
+    at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception  # a photo enhanced since: tuned on too
+    pl = at.session_state['learner_local']; assert (len(pl.views), pl.n) == (2, 2) and 'Round 3' in texts(at), (len(pl.views), pl.n, texts(at))
 
 def test_my_taste_says_what_it_would_do_to_a_photo(home):
     "With a taste sure of itself, the Enhance page says what 'my taste' will change on the uploaded photo, and the job uses it."
