@@ -725,6 +725,13 @@ def page_tune(st, ctx):
             if col.button(lab, key=f'tune_{lab}'): pl.record_choice(a, b, pref); _tune_answered(st, ctx, key, pl)
     rec = pl.recommend(); st.text(('Sure enough to use: ' if rec['confident'] else 'Not sure yet: ') + rec['why'])
     if rec['confident']: st.text(f"'my taste' on the Enhance page will use: {json.dumps(rec['params'].changed())}")
+    with st.expander('Start over'):
+        st.caption(f"Forget the {pl.n} answers kept as your taste: 'my taste' keeps the defaults until you tune again.")
+        if st.button('Forget my taste', key='tune_forget'):
+            ctx.store.forget_taste(ctx.user)
+            for k in ('photos', 'views', *_HOW.values()): st.session_state.pop(f'{key}_{k}', None)
+            for k in [k for k in st.session_state if k.startswith(f'taste_says_{ctx.user}_')]: del st.session_state[k]
+            st.rerun()
 
 
 # %% ../nbs/12_app.ipynb #a5732d53

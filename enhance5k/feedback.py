@@ -660,6 +660,13 @@ def taste_state(self:FeedbackStore, user:str|None=None)->dict|None:
     "The taste kept for `user`, or None."
     r = self._read('SELECT state FROM tastes WHERE user = ?', (user or '',)); return json.loads(r[0]['state']) if r else None
 
+@patch
+def forget_taste(self:FeedbackStore, user:str|None=None, # whose taste
+                )->bool:
+    "Forget the taste kept for `user`, for a person starting over; True if there was one."
+    with self._tx('forget taste') as c: return c.execute('DELETE FROM tastes WHERE user = ?', (user or '',)).rowcount > 0
+
+
 # %% ../nbs/07_feedback.ipynb #fba4343c
 TREND_METRICS = {'nr_score': 'image_quality', 'edge_sharpness': 'detail_preservation', 'noise_sigma': 'detail_preservation',
                  'colour_consistency': 'colour_accuracy'} # report metric: its group

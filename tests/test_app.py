@@ -65,6 +65,9 @@ def test_upload_plan_enhance_rate_is_stored(home):
     at = enhance_one(at, 'q.png', photo(1)); assert not at.exception and not errors(at), (at.exception, errors(at))
     at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception  # a photo enhanced since: tuned on too
     pl = at.session_state['learner_local']; assert (len(pl.views), pl.n) == (2, 2) and 'Round 3' in texts(at), (len(pl.views), pl.n, texts(at))
+    assert 'Forget the 2 answers' in texts(at)
+    next(b for b in at.button if b.label == 'Forget my taste').click().run(); assert not at.exception, at.exception  # starting over
+    assert 'Round 1' in texts(at) and FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').taste_state('local') is None, texts(at)
 
 def test_my_taste_says_what_it_would_do_to_a_photo(home):
     "With a taste sure of itself, the Enhance page says what 'my taste' will change on the uploaded photo, and the job uses it."
