@@ -313,13 +313,13 @@ def to_coords(p:EnhanceParams, # the parameters
     lo, hi = _box(space); v = torch.tensor([float(getattr(p, k)) for k in space]); return (v - lo) / (hi - lo) * 2 - 1
 
 def _pixels(image, edge:int)->tuple[torch.Tensor, tuple]:
-    "A float tensor of a tensor, an enhance5k Image, a Pillow image, an (H,W,3) array or a path, and the (H, W) its view is sized by; a path's JPEG is decoded at the smallest DCT scale still `edge` large, a big 8-bit image in memory box-reduced first (no float copy of all of it)."
+    "A float tensor of a tensor, an enhance5k Image, a Pillow image, an (H,W,3) array or a path, and the (H, W) its view is sized by; a path's JPEG is decoded at the smallest DCT scale still `edge` large, and a big 8-bit image box-reduced first (no float copy of all of it)."
     if isinstance(image, torch.Tensor): return image, tuple(image.shape[-2:])
     if isinstance(image, np.ndarray) and image.dtype.kind == 'f':  # floats in [0, 1]; integer arrays go through `as_image`
         if image.ndim != 3 or image.shape[2] != 3: raise InvalidImageError(f"expected an (H,W,3) array, got shape {image.shape}")
         if not (np.isfinite(image).all() and 0 <= image.min() and image.max() <= 1): raise InvalidImageError("a float array must hold values in [0, 1]")
         return torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32)).permute(2, 0, 1)[None], image.shape[:2]
-    if not isinstance(image, (Image, PILImage.Image, np.ndarray)): x = to_tensor(read_image(image, draft=(edge, edge))); return x, tuple(x.shape[-2:])
+    if not isinstance(image, (Image, PILImage.Image, np.ndarray)): image = read_image(image, draft=(edge, edge))  # then as an image in memory: a PNG or TIFF has no draft
     img = as_image(image); f = max(img.rgb.shape[:2]) // (2 * edge)
     return to_tensor(Image(np.asarray(PILImage.fromarray(img.rgb).reduce(f))) if f > 1 and img.bits == 8 else img), img.rgb.shape[:2]
 
