@@ -706,9 +706,9 @@ def page_tune(st, ctx):
     if not photos: return st.info('Enhance a photo or two first: the tuning shows variants of your own photos.')
     key = f"learner_{ctx.user}"
     if st.session_state.get(f'{key}_photos') != photos:  # first visit, or a photo enhanced since: tune on the newest four, going on from every kept answer
-        pl = PreferenceLearner(photos, seed=0); kept = load_taste(ctx.store, ctx.user)
-        if kept is not None: pl.resume(kept)  # the kept answers go on, each photo known again by its pixels
         for k in ('views', *_HOW.values()): st.session_state.pop(f'{key}_{k}', None)  # shown and asked on the new photos
+        pl = PreferenceLearner(_tune_views(st, key, photos), seed=0); kept = load_taste(ctx.store, ctx.user)  # each photo read once, for what is shown and what is learned
+        if kept is not None: pl.resume(kept)  # the kept answers go on, each photo known again by its pixels
         st.session_state[key], st.session_state[f'{key}_photos'] = pl, photos
     pl, views = st.session_state[key], _tune_views(st, key, st.session_state[f'{key}_photos'])
     show = lambda c: (apply(views[c.index], c.params)[0].permute(1, 2, 0).clamp(0, 1).numpy() * 255).round().astype('uint8')  # the version, at the size shown
