@@ -683,13 +683,15 @@ def _tune_round(st, key:str, pl, how:str)->tuple:
     if k not in st.session_state: st.session_state[k] = pl.propose() if how == 'rate' else pl.propose_pair()
     return st.session_state[k]
 
+def _tune_reset(st, ctx, key:str, *what:str):
+    "Drop this session's proposals (and `what` else of the learner's), and what 'my taste' was worked out to do, which may have changed."
+    for k in (*what, *_HOW.values()): st.session_state.pop(f'{key}_{k}', None)
+    for k in [k for k in st.session_state if k.startswith(f'taste_says_{ctx.user}_')]: del st.session_state[k]
+
 def _tune_answered(st, ctx, key:str, pl):
     "Keep the taste and ask afresh in either way."
     from enhance5k.learn import save_taste
-    save_taste(ctx.store, pl, ctx.user)
-    for h in _HOW.values(): st.session_state.pop(f'{key}_{h}', None)  # ask afresh
-    for k in [k for k in st.session_state if k.startswith(f'taste_says_{ctx.user}_')]: del st.session_state[k]  # what 'my taste' does to a photo may have changed
-    st.rerun()
+    save_taste(ctx.store, pl, ctx.user); _tune_reset(st, ctx, key); st.rerun()
 
 def _tune_views(st, key:str, photos:list, edge:int=512)->list:
     "The learner's photos at a size a person can judge a version by (its own views are 128 px), read once per session."
@@ -701,21 +703,22 @@ def page_tune(st, ctx):
     "The learner's rounds on the user's four newest photos (a 1-5 rating of one version, or a choice between two); what it would do now, and how sure it is."
     from enhance5k.learn import PreferenceLearner, load_taste
     from enhance5k.adjust import apply
+    from enhance5k.io import from_tensor
     st.header('Tune to my taste')
     photos = list(dict.fromkeys(str(e['input_file']) for e in history(ctx.store, ctx.db, ctx.user) if e['input_file']))[:4]
     if not photos: return st.info('Enhance a photo or two first: the tuning shows variants of your own photos.')
     key = f"learner_{ctx.user}"
     if st.session_state.get(f'{key}_photos') != photos:  # first visit, or a photo enhanced since: tune on the newest four, going on from every kept answer
-        for k in ('views', *_HOW.values()): st.session_state.pop(f'{key}_{k}', None)  # shown and asked on the new photos
+        _tune_reset(st, ctx, key, 'views')  # shown and asked on the new photos
         pl = PreferenceLearner(_tune_views(st, key, photos), seed=0); kept = load_taste(ctx.store, ctx.user)  # each photo read once, for what is shown and what is learned
         if kept is not None: pl.resume(kept)  # the kept answers go on, each photo known again by its pixels
         st.session_state[key], st.session_state[f'{key}_photos'] = pl, photos
     pl, views = st.session_state[key], _tune_views(st, key, st.session_state[f'{key}_photos'])
-    show = lambda c: (apply(views[c.index], c.params)[0].permute(1, 2, 0).clamp(0, 1).numpy() * 255).round().astype('uint8')  # the version, at the size shown
+    show = lambda c: from_tensor(apply(views[c.index], c.params).clamp(0, 1)).rgb  # the version, at the size shown
     how = _HOW[st.radio('Answer by', list(_HOW), horizontal=True, key='tune_how', help='A rating tells it more per answer; choosing between two is easier to do the same way each time. Both teach the same taste.')]
     if how == 'rate':
         c = _tune_round(st, key, pl, 'rate'); st.caption(f"Round {pl.n + 1}: how much do you like this version of your photo? 1: not at all, 5: very much")
-        c1, c2 = st.columns(2); c1.image((views[c.index][0].permute(1, 2, 0).numpy() * 255).round().astype('uint8'), caption='Your photo'); c2.image(show(c), caption='This version')
+        c1, c2 = st.columns(2); c1.image(from_tensor(views[c.index]).rgb, caption='Your photo'); c2.image(show(c), caption='This version')
         for k, col in enumerate(st.columns(5), 1):
             if col.button(str(k), key=f'tune_r{k}'): pl.record(c, k); _tune_answered(st, ctx, key, pl)
     else:
@@ -728,10 +731,7 @@ def page_tune(st, ctx):
     with st.expander('Start over'):
         st.caption(f"Forget the {pl.n} answers kept as your taste: 'my taste' keeps the defaults until you tune again.")
         if st.button('Forget my taste', key='tune_forget'):
-            ctx.store.forget_taste(ctx.user)
-            for k in ('photos', 'views', *_HOW.values()): st.session_state.pop(f'{key}_{k}', None)
-            for k in [k for k in st.session_state if k.startswith(f'taste_says_{ctx.user}_')]: del st.session_state[k]
-            st.rerun()
+            ctx.store.forget_taste(ctx.user); _tune_reset(st, ctx, key, 'photos', 'views'); st.rerun()
 
 
 # %% ../nbs/12_app.ipynb #a5732d53

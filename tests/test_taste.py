@@ -90,7 +90,7 @@ def test_a_rated_jpeg_is_known_again_however_it_is_read(tmp_path):
     assert pl._which(view_of(d / 'plasma_FallenLeaf_2560x1600.jpg', pl.edge)) is None
 
 def test_a_person_who_comes_back_adds_to_their_kept_taste(tmp_path):
-    "Tune in one process, tune again in another on the photos then at hand: the store keeps every answer, each of the same photo known as that photo, and the taste then used is the continued one."
+    "Tune in one process, tune again in another on the photos then at hand: the store keeps every answer, each of the same photo known as that photo."
     from enhance5k.feedback import FeedbackStore
     photos, db = _photos(tmp_path), tmp_path / 'fb.db'
     code = ("import sys; from enhance5k.feedback import FeedbackStore; from enhance5k.widgets import tune; "
