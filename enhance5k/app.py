@@ -504,6 +504,47 @@ def _settings_form(st, ctx)->dict:
         ctx.db.save_prefs(ctx.user, {'target': target, 'model': model, 'mode': mode, 'sliders': params if isinstance(params, dict) else p.get('sliders', {})}); st.success('Saved: these are your defaults now.')
     return s
 
+# %% ../nbs/12_app.ipynb #e5c0c001
+_HOW = {'Rate one version': 'rate', 'Choose between two': 'ab'} # how a person answers the tuning questions
+
+def _taste_key(ctx, *what:str)->str:
+    "The session key of something worked out from the user's kept taste (a learner, its questions, what 'my taste' would do)."
+    return '_'.join(('taste', ctx.user) + what)
+
+def _taste_changed(st, ctx, keep:str|None=None):
+    "Forget what this session worked out from the user's kept taste, which an answer or a fresh start has changed; `keep`: the learner that answered, which holds it all."
+    for k in [k for k in st.session_state if k.startswith(_taste_key(ctx, '')) and k != keep]: del st.session_state[k]
+
+def _learner(st, ctx, key:str, views:list):
+    "The learner kept under `key` in this session, else one on `views` that goes on from the user's kept taste."
+    from enhance5k.learn import PreferenceLearner, load_taste
+    if key not in st.session_state:
+        pl = PreferenceLearner(views, seed=0); kept = load_taste(ctx.store, ctx.user)
+        st.session_state[key] = pl.resume(kept) if kept is not None else pl  # the kept answers go on, each photo known again by its pixels
+    return st.session_state[key]
+
+def _ask(st, ctx, key:str, views:list, how:str, bk:str='tune'):
+    "One round of the learner under `key` on `views` (its photos as shown): a 1-5 rating of one version ('rate') or a choice between two ('ab'), kept across reruns until answered; an answer is kept as the user's taste."
+    from enhance5k.adjust import apply
+    from enhance5k.io import from_tensor
+    from enhance5k.learn import save_taste
+    pl, k = _learner(st, ctx, key, views), f'{key}_{how}'
+    if k not in st.session_state: st.session_state[k] = pl.propose() if how == 'rate' else pl.propose_pair()
+    show = lambda c: from_tensor(apply(views[c.index], c.params).clamp(0, 1)).rgb  # the version, at the size shown
+    def answered(): save_taste(ctx.store, pl, ctx.user); _taste_changed(st, ctx, keep=key); st.rerun()
+    if how == 'rate':
+        c = st.session_state[k]; st.caption(f"Round {pl.n + 1}: how much do you like this version of your photo? 1: not at all, 5: very much")
+        c1, c2 = st.columns(2); c1.image(from_tensor(views[c.index]).rgb, caption='Your photo'); c2.image(show(c), caption='This version')
+        for r, col in enumerate(st.columns(5), 1):
+            if col.button(str(r), key=f'{bk}_r{r}'): pl.record(c, r); answered()
+    else:
+        a, b = st.session_state[k]; st.caption(f"Round {pl.n + 1}: which of the two looks better to you?")
+        c1, c2 = st.columns(2); c1.image(show(a), caption='A'); c2.image(show(b), caption='B')
+        for col, pref, lab in zip(st.columns(3), ('a', 'b', 'tie'), ('A', 'B', 'About the same')):
+            if col.button(lab, key=f'{bk}_{lab}'): pl.record_choice(a, b, pref); answered()
+    return pl
+
+
 # %% ../nbs/12_app.ipynb #ea1abc99
 def _jobs_panel(st, ctx, limit:int=8):
     "The user's latest jobs: position in line, progress, preview, result, errors, cancel."
@@ -536,11 +577,23 @@ def _taste_says(st, ctx, data:bytes, model:str)->str:
     "What 'my taste' would do to this photo and how sure it is, worked out once per photo until the user answers again."
     import io
     from enhance5k.learn import learned_taste
-    k = f"taste_says_{ctx.user}_{model}_{hashlib.sha256(data).hexdigest()[:16]}"
+    k = _taste_key(ctx, 'says', model, hashlib.sha256(data).hexdigest()[:16])
     if k not in st.session_state:
         r = learned_taste(ctx.store, ctx.user, model).recommend(shrink(io.BytesIO(data), 1024))
         st.session_state[k] = f"my taste: {_changed(r['params'].to_dict())} ({r['why']})" if r['confident'] else f"my taste keeps the defaults here: {r['why']}"
     return st.session_state[k]
+
+def _tune_photo(st, ctx, name:str, data:bytes):
+    "Questions about one upload, before it runs: 'my taste' on a photo rests most on what was said about that photo."
+    import io
+    from enhance5k.adjust import view_of
+    h = hashlib.sha256(data).hexdigest()[:16]
+    if not st.toggle(f'Tune on {name}', key=f'tp_{h}_on', help="Rate a few versions of this photo (six or so): what you say about a photo tells 'my taste' more about it than answers about other photos."): return
+    vk = f'views_{ctx.user}_{h}'
+    if vk not in st.session_state: st.session_state[vk] = [view_of(shrink(io.BytesIO(data), 1024), 512)]  # read once per session
+    how = _HOW[st.radio('Answer by', list(_HOW), horizontal=True, key=f'tp_{h}_how')]
+    pl = _ask(st, ctx, _taste_key(ctx, 'photo', h), st.session_state[vk], how, bk=f'tp_{h}')
+    st.caption(f"{sum(i == 0 for i in pl.idx)} ratings of this photo kept in your taste, {pl.n} answers in all.")
 
 def page_enhance(st, ctx):
     "Upload (or pick from the server's folder), choose, see the plan, queue."
@@ -557,7 +610,7 @@ def page_enhance(st, ctx):
             check_upload(name, data); pl = plan_of(data, s['target'], s['model']); ok.append((name, data))
             st.text(f"{name}: {pl['input_size'][0]}x{pl['input_size'][1]} -> {pl['output_size'][0]}x{pl['output_size'][1]}, passes {' x '.join(pl['passes']) or 'none (resize only)'}, "
                     f"about {pl['seconds']:.0f} s and {pl['memory_mb']:,.0f} MB")
-            if s['params'] == 'learned': st.caption(f"{name}: {_taste_says(st, ctx, data, s['model'])}")
+            if s['params'] == 'learned': st.caption(f"{name}: {_taste_says(st, ctx, data, s['model'])}"); _tune_photo(st, ctx, name, data)
         except Enhance5kError as e: st.error(f"{name} cannot be enhanced: {e}")
     st.button('Enhance', type='primary', disabled=not ok, on_click=_submit, args=(st, ctx, ok, s))  # a callback: it runs before the next page run, so a click is never lost to a quick next click
     for kind, text in st.session_state.pop('_said', []): getattr(st, kind)(text)
@@ -675,63 +728,28 @@ def page_history(st, ctx):
                 ctx.db.hide(ctx.user, e['id']); st.success(f"#{e['id']} removed from your history."); st.rerun()
 
 # %% ../nbs/12_app.ipynb #4d149db8
-_HOW = {'Rate one version': 'rate', 'Choose between two': 'ab'} # how a person answers on the tuning page
-
-def _tune_round(st, key:str, pl, how:str)->tuple:
-    "This round's proposal for `how` ('rate': one candidate; 'ab': a pair), kept across reruns until it is answered."
-    k = f'{key}_{how}'
-    if k not in st.session_state: st.session_state[k] = pl.propose() if how == 'rate' else pl.propose_pair()
-    return st.session_state[k]
-
-def _tune_reset(st, ctx, key:str, *what:str):
-    "Drop this session's proposals (and `what` else of the learner's), and what 'my taste' was worked out to do, which may have changed."
-    for k in (*what, *_HOW.values()): st.session_state.pop(f'{key}_{k}', None)
-    for k in [k for k in st.session_state if k.startswith(f'taste_says_{ctx.user}_')]: del st.session_state[k]
-
-def _tune_answered(st, ctx, key:str, pl):
-    "Keep the taste and ask afresh in either way."
-    from enhance5k.learn import save_taste
-    save_taste(ctx.store, pl, ctx.user); _tune_reset(st, ctx, key); st.rerun()
-
-def _tune_views(st, key:str, photos:list, edge:int=512)->list:
-    "The learner's photos at a size a person can judge a version by (its own views are 128 px), read once per session."
-    from enhance5k.adjust import view_of
-    if f'{key}_views' not in st.session_state: st.session_state[f'{key}_views'] = [view_of(p, edge) for p in photos]
-    return st.session_state[f'{key}_views']
+def _tune_views(st, ctx, photos:list, edge:int=512)->list:
+    "The tuning page's photos at a size a person can judge a version by (the learner's own views are 128 px), read once per session; new photos: a new learner."
+    vk = f'views_{ctx.user}_tune'
+    if st.session_state.get(f'{vk}_photos') != photos:
+        from enhance5k.adjust import view_of
+        st.session_state[vk], st.session_state[f'{vk}_photos'] = [view_of(p, edge) for p in photos], photos
+        for k in [k for k in st.session_state if k.startswith(_taste_key(ctx, 'tune'))]: del st.session_state[k]
+    return st.session_state[vk]
 
 def page_tune(st, ctx):
     "The learner's rounds on the user's four newest photos (a 1-5 rating of one version, or a choice between two); what it would do now, and how sure it is."
-    from enhance5k.learn import PreferenceLearner, load_taste
-    from enhance5k.adjust import apply
-    from enhance5k.io import from_tensor
     st.header('Tune to my taste')
     photos = list(dict.fromkeys(str(e['input_file']) for e in history(ctx.store, ctx.db, ctx.user) if e['input_file']))[:4]
     if not photos: return st.info('Enhance a photo or two first: the tuning shows variants of your own photos.')
-    key = f"learner_{ctx.user}"
-    if st.session_state.get(f'{key}_photos') != photos:  # first visit, or a photo enhanced since: tune on the newest four, going on from every kept answer
-        _tune_reset(st, ctx, key, 'views')  # shown and asked on the new photos
-        pl = PreferenceLearner(_tune_views(st, key, photos), seed=0); kept = load_taste(ctx.store, ctx.user)  # each photo read once, for what is shown and what is learned
-        if kept is not None: pl.resume(kept)  # the kept answers go on, each photo known again by its pixels
-        st.session_state[key], st.session_state[f'{key}_photos'] = pl, photos
-    pl, views = st.session_state[key], _tune_views(st, key, st.session_state[f'{key}_photos'])
-    show = lambda c: from_tensor(apply(views[c.index], c.params).clamp(0, 1)).rgb  # the version, at the size shown
     how = _HOW[st.radio('Answer by', list(_HOW), horizontal=True, key='tune_how', help='A rating tells it more per answer; choosing between two is easier to do the same way each time. Both teach the same taste.')]
-    if how == 'rate':
-        c = _tune_round(st, key, pl, 'rate'); st.caption(f"Round {pl.n + 1}: how much do you like this version of your photo? 1: not at all, 5: very much")
-        c1, c2 = st.columns(2); c1.image(from_tensor(views[c.index]).rgb, caption='Your photo'); c2.image(show(c), caption='This version')
-        for k, col in enumerate(st.columns(5), 1):
-            if col.button(str(k), key=f'tune_r{k}'): pl.record(c, k); _tune_answered(st, ctx, key, pl)
-    else:
-        a, b = _tune_round(st, key, pl, 'ab'); st.caption(f"Round {pl.n + 1}: which of the two looks better to you?")
-        c1, c2 = st.columns(2); c1.image(show(a), caption='A'); c2.image(show(b), caption='B')
-        for col, pref, lab in zip(st.columns(3), ('a', 'b', 'tie'), ('A', 'B', 'About the same')):
-            if col.button(lab, key=f'tune_{lab}'): pl.record_choice(a, b, pref); _tune_answered(st, ctx, key, pl)
+    pl = _ask(st, ctx, _taste_key(ctx, 'tune'), _tune_views(st, ctx, photos), how)  # a photo enhanced since the last visit: tuned on too
     rec = pl.recommend(); st.text(('Sure enough to use: ' if rec['confident'] else 'Not sure yet: ') + rec['why'])
     if rec['confident']: st.text(f"'my taste' on the Enhance page will use: {json.dumps(rec['params'].changed())}")
     with st.expander('Start over'):
         st.caption(f"Forget the {pl.n} answers kept as your taste: 'my taste' keeps the defaults until you tune again.")
         if st.button('Forget my taste', key='tune_forget'):
-            ctx.store.forget_taste(ctx.user); _tune_reset(st, ctx, key, 'photos', 'views'); st.rerun()
+            ctx.store.forget_taste(ctx.user); _taste_changed(st, ctx); st.rerun()
 
 
 # %% ../nbs/12_app.ipynb #a5732d53

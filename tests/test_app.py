@@ -64,7 +64,7 @@ def test_upload_plan_enhance_rate_is_stored(home):
     assert 'q.png: my taste keeps the defaults here: not enough ratings yet (2 of 6)' in texts(at), texts(at)  # what 'my taste' would do, before it runs
     at = enhance_one(at, 'q.png', photo(1)); assert not at.exception and not errors(at), (at.exception, errors(at))
     at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception  # a photo enhanced since: tuned on too
-    pl = at.session_state['learner_local']; assert (len(pl.views), pl.n) == (2, 2) and 'Round 3' in texts(at), (len(pl.views), pl.n, texts(at))
+    pl = at.session_state['taste_local_tune']; assert (len(pl.views), pl.n) == (2, 2) and 'Round 3' in texts(at), (len(pl.views), pl.n, texts(at))
     assert 'Forget the 2 answers' in texts(at)
     next(b for b in at.button if b.label == 'Forget my taste').click().run(); assert not at.exception, at.exception  # starting over
     assert 'Round 1' in texts(at) and FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').taste_state('local') is None, texts(at)
@@ -86,6 +86,35 @@ def test_my_taste_says_what_it_would_do_to_a_photo(home):
     next(b for b in at.button if b.label == 'Enhance').click().run(); assert not at.exception and not errors(at), (at.exception, errors(at))
     e = FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').enhancements()[-1]
     assert e['params']['temperature'] == want['params'].temperature, (e['params'], want['params'])  # the job used what the line said
+
+def test_tuning_on_an_upload_adds_what_is_said_about_that_photo_to_the_kept_taste(home):
+    "'Tune on <photo>' on the Enhance page asks about that upload, going on from the kept taste: every answer is kept, known as that photo's, 'my taste' on it is worked out again, and the tuning page's learner takes them over."
+    import dataclasses, hashlib, torch
+    from enhance5k.feedback import FeedbackStore
+    from enhance5k.learn import PreferenceLearner, save_taste
+    from enhance5k.raters import panel
+    photos = [np.random.default_rng(s).integers(40, 220, (64, 96, 3), dtype=np.uint8) for s in (2, 3, 4)]  # the pixels photo(s, 96, 64) encodes
+    r = panel(photos, names=['warmer'])[0]; pl = PreferenceLearner(photos[:2], seed=0, candidates=64)
+    for _ in range(8): c = pl.propose(); pl.record(c, r(c))
+    store = FeedbackStore(home / 'home' / 'feedback' / 'feedback.db'); save_taste(store, pl, 'local')
+    at = enhance_one(start()); at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception
+    assert at.session_state['taste_local_tune'].n == 8  # the tuning page's learner, on the kept taste
+    at.sidebar.radio[0].set_value('Enhance').run(); data = photo(4, 96, 64); h = hashlib.sha256(data).hexdigest()[:16]
+    at.file_uploader[0].set_value(('w.png', data, 'image/png')).run(); at.radio(key='mode').set_value('my taste').run(); assert not at.exception, at.exception
+    says = lambda: next(t for t in texts(at).splitlines() if t.startswith('w.png: my taste'))
+    before = says(); at.toggle(key=f'tp_{h}_on').set_value(True).run(); assert not at.exception, at.exception
+    assert 'Round 9: how much do you like' in texts(at) and '0 ratings of this photo kept in your taste, 8 answers in all.' in texts(at), texts(at)
+    for k in range(6):
+        c = at.session_state[f'taste_local_photo_{h}_rate']; assert c.index == 0
+        at.button(key=f'tp_{h}_r{r(dataclasses.replace(c, index=2))}').click().run(); assert not at.exception, at.exception
+    kept = store.taste_state('local'); assert len(kept['ratings']) == 14 and len(kept['signatures']) == 3, kept['signatures']  # none lost; the upload known by its pixels
+    known = PreferenceLearner.from_state(kept)._which; w, old = known(torch.tensor(photos[2] / 255.0).permute(2, 0, 1)[None].float()), {known(torch.tensor(p / 255.0).permute(2, 0, 1)[None].float()) for p in photos[:2]}
+    assert kept['idx'][-6:] == [w] * 6 and set(kept['idx'][:8]) == old and w not in old, (kept['idx'], w, old)  # the six of this photo, the eight of the others as before
+    assert '6 ratings of this photo kept in your taste, 14 answers in all.' in texts(at), texts(at)
+    assert says() != before, before  # worked out again from the new answers
+    at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception
+    assert at.session_state['taste_local_tune'].n == 14 and 'Round 15' in texts(at), texts(at)  # not the learner of before, which would write the older taste back
+    next(b for b in at.button if b.label == '3').click().run(); assert len(store.taste_state('local')['ratings']) == 15
 
 def test_hostile_upload_gets_a_message_and_the_app_keeps_running(home):
     at = start()
