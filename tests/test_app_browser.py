@@ -1,7 +1,7 @@
 """The web app in a real browser: `enhance5k app` on 127.0.0.1 driven by Playwright with Debian's Chromium (../shared/TESTING.md).
 
 Log in, upload a shared photo, wait for the 5K result, drag the wipe, rate 4, find it in History, download it and check it
-is a valid 5K image, then tune: rate a version of the photo 5 and choose B of two, both kept as the user's taste. Screenshots of each page go to test-artefacts/app/ (look at them). Skips, naming the install
+is a valid 5K image, then tune: rate a version of the photo 5 and choose B of two, both kept as the user's taste; upload it again and tune on it there, rating a version 2. Screenshots of each page go to test-artefacts/app/ (look at them). Skips, naming the install
 command, where Chromium or the shared photos are missing; on CI (root) `make chromium` installs it first."""
 import os, shutil, signal, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
@@ -78,6 +78,17 @@ def test_log_in_upload_wait_wipe_rate_history_download(server):
         page.get_by_role('button', name='B', exact=True).click()
         expect(page.get_by_text('Round 3: which of the two', exact=False)).to_be_visible(timeout=60_000)
         page.screenshot(path=ART / '6-tune.png', full_page=True)
+        page.get_by_text('Enhance', exact=True).click(); page.locator('input[type=file]').set_input_files(str(photo))  # tune on a photo before it runs
+        expect(page.get_by_text('plasma_Path_2560x1600.jpg: 2560x1600 -> 5120x3200')).to_be_visible(timeout=60_000)
+        expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(0, timeout=60_000)
+        page.locator('[data-testid="stRadio"]').filter(has_text='Colour and detail').get_by_text('my taste', exact=True).click()
+        expect(page.get_by_text('plasma_Path_2560x1600.jpg: my taste keeps the defaults here', exact=False)).to_be_visible(timeout=60_000)
+        page.get_by_text('Tune on plasma_Path_2560x1600.jpg', exact=True).click()
+        expect(page.get_by_text('Round 3: how much do you like', exact=False)).to_be_visible(timeout=60_000)
+        expect(page.get_by_text('1 ratings of this photo kept in your taste, 2 answers in all.')).to_be_visible(timeout=60_000)  # the 5 given on the tuning page: the same photo
+        page.get_by_role('button', name='2', exact=True).click()
+        expect(page.get_by_text('Round 4: how much do you like', exact=False)).to_be_visible(timeout=60_000)
+        page.screenshot(path=ART / '7-tune-photo.png', full_page=True)
         b.close()
     from PIL import Image
     with Image.open(got) as im: im.load(); assert (im.format, im.size) == ('PNG', (5120, 3200))
@@ -85,5 +96,5 @@ def test_log_in_upload_wait_wipe_rate_history_download(server):
     r = FeedbackStore(tmp / 'home' / 'feedback' / 'feedback.db').ratings()
     assert [(x['rating'], x['user']) for x in r] == [(4, 'ana')]
     kept = FeedbackStore(tmp / 'home' / 'feedback' / 'feedback.db').taste_state('ana')  # the two tuning rounds, kept as ana's taste
-    assert (kept['ratings'], kept['outcome']) == ([5], [0.0]), kept
+    assert (kept['ratings'], kept['outcome'], kept['idx']) == ([5, 2], [0.0], [0, 0]), kept  # and the rating on the Enhance page, of the same photo
     assert not problems, problems
