@@ -573,24 +573,29 @@ def _submit(st, ctx, files:list, s:dict):
     if ctx.queue.workers == 0:  # no worker threads (tests, --workers 0): run here
         while ctx.queue.run_next(): pass
 
+def _upload_view(st, ctx, data:bytes, edge:int=1024):
+    "An upload at most `edge` px on its long side, decoded once per session (a 48 MP PNG takes seconds)."
+    import io
+    k = f'views_{ctx.user}_{hashlib.sha256(data).hexdigest()[:16]}_{edge}'
+    if k not in st.session_state: st.session_state[k] = shrink(io.BytesIO(data), edge)
+    return st.session_state[k]
+
 def _taste_says(st, ctx, data:bytes, model:str)->str:
     "What 'my taste' would do to this photo and how sure it is, worked out once per photo until the user answers again."
-    import io
     from enhance5k.learn import learned_taste
     k = _taste_key(ctx, 'says', model, hashlib.sha256(data).hexdigest()[:16])
     if k not in st.session_state:
-        r = learned_taste(ctx.store, ctx.user, model).recommend(shrink(io.BytesIO(data), 1024))
+        r = learned_taste(ctx.store, ctx.user, model).recommend(_upload_view(st, ctx, data))
         st.session_state[k] = f"my taste: {_changed(r['params'].to_dict())} ({r['why']})" if r['confident'] else f"my taste keeps the defaults here: {r['why']}"
     return st.session_state[k]
 
 def _tune_photo(st, ctx, name:str, data:bytes):
     "Questions about one upload, before it runs: 'my taste' on a photo rests most on what was said about that photo."
-    import io
     from enhance5k.adjust import view_of
     h = hashlib.sha256(data).hexdigest()[:16]
     if not st.toggle(f'Tune on {name}', key=f'tp_{h}_on', help="Rate a few versions of this photo (six or so): what you say about a photo tells 'my taste' more about it than answers about other photos."): return
     vk = f'views_{ctx.user}_{h}'
-    if vk not in st.session_state: st.session_state[vk] = [view_of(shrink(io.BytesIO(data), 1024), 512)]  # read once per session
+    if vk not in st.session_state: st.session_state[vk] = [view_of(_upload_view(st, ctx, data), 512)]
     how = _HOW[st.radio('Answer by', list(_HOW), horizontal=True, key=f'tp_{h}_how')]
     pl = _ask(st, ctx, _taste_key(ctx, 'photo', h), st.session_state[vk], how, bk=f'tp_{h}')
     st.caption(f"{sum(i == 0 for i in pl.idx)} ratings of this photo kept in your taste, {pl.n} answers in all.")

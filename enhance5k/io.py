@@ -371,9 +371,16 @@ def _open(data:bytes, fmt:str, name:str, max_pixels:int)->PILImage.Image:
     if w * h > max_pixels: raise ImageTooLargeError(f"{name} is {w}x{h} = {w*h/1e6:.1f} MP; the limit is {max_pixels/1e6:.1f} MP: pass a larger max_pixels (or set ENHANCE5K_MAX_PIXELS) to read it")
     return im
 
+def _exif(im:PILImage.Image, fmt:str, data:bytes)->PILImage.Exif:
+    "The EXIF of an opened image, no pixels decoded: a PNG's eXIf chunk is found by walking its chunks (Pillow's `getexif` decodes the whole image to look past the image data)."
+    if fmt != 'PNG': return im.getexif()
+    ex = PILImage.Exif(); b = next((p for t, p in _png_chunks(data) if t == b'eXIf'), None)
+    if b: ex.load(b)
+    return ex
+
 def _meta(im:PILImage.Image, fmt:str, data:bytes, name:str)->ImageMeta:
     "Format, mode, bit depth, ICC, EXIF and orientation from the header."
-    try: ex = im.getexif(); exif = ex.tobytes() if len(ex) else None; o = ex.get(0x0112, 1)
+    try: ex = _exif(im, fmt, data); exif = ex.tobytes() if len(ex) else None; o = ex.get(0x0112, 1)
     except Exception: exif, o = None, 1
     o = o if isinstance(o, int) and 1 <= o <= 8 else 1
     return ImageMeta(format=fmt, mode=im.mode, bits=_bits(im, fmt, data), icc=im.info.get('icc_profile') or None,
