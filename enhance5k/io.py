@@ -93,23 +93,6 @@ def to_8bit(a:np.ndarray)->np.ndarray:
 def _chunk(tag:bytes, data:bytes)->bytes:
     return struct.pack('>I', len(data)) + tag + data + struct.pack('>I', zlib.crc32(tag + data) & 0xffffffff)
 
-def _unfilter(raw:bytes, h:int, w:int, bpp:int)->np.ndarray:
-    "Undo PNG row filters of an (h, w) image with `bpp` bytes per pixel; returns (h, w*bpp) uint8."
-    stride = 1 + w * bpp
-    buf = np.frombuffer(raw, np.uint8, count=h * stride).reshape(h, stride)
-    ftype = buf[:, 0].astype(np.int16)
-    if ftype.max(initial=0) > 4: raise InvalidImageError("corrupt PNG: unknown row filter")
-    f = buf[:, 1:].reshape(h, w, bpp).astype(np.int16)
-    out = np.zeros((h + 1, w + 1, bpp), np.int16)
-    for d in range(h + w - 1):
-        ys = np.arange(max(0, d - w + 1), min(h - 1, d) + 1); xs = d - ys
-        a, b, c = out[ys + 1, xs], out[ys, xs + 1], out[ys, xs]
-        p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-        paeth = np.where((pa <= pb) & (pa <= pc), a, np.where(pb <= pc, b, c))
-        t = ftype[ys][:, None]
-        pred = np.select([t == 0, t == 1, t == 2, t == 3], [0, a, b, (a + b) // 2], paeth)
-        out[ys + 1, xs + 1] = (f[ys, xs] + pred) & 0xff
-    return out[1:, 1:].reshape(h, w * bpp).astype(np.uint8)
 
 # %% ../nbs/01_io.ipynb #3a2d33c9
 _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
@@ -125,28 +108,15 @@ def _png_chunks(data:bytes):
         pos += 12 + n
 
 def png16_decode(data:bytes)->np.ndarray:
-    "Decode a 16-bit PNG to a (H,W,C) uint16 array, C = 1, 2, 3 or 4."
-    ihdr, idat = None, []
-    for tag, payload in _png_chunks(data):
-        if tag == b'IHDR': ihdr = struct.unpack('>IIBBBBB', payload[:13])
-        elif tag == b'IDAT': idat.append(payload)
-    if ihdr is None or not idat: raise InvalidImageError("corrupt PNG: no IHDR or no image data")
-    w, h, depth, ctype, _, _, interlace = ihdr
-    if depth != 16 or ctype not in (0, 2, 4, 6): raise InvalidImageError(f"not a 16-bit PNG (depth {depth}, colour type {ctype})")
-    c = {0: 1, 2: 3, 4: 2, 6: 4}[ctype]; bpp = 2 * c
-    passes = [(0, 0, 1, 1)] if interlace == 0 else _ADAM7
-    dims = [(-(-(h - y0) // dy), -(-(w - x0) // dx)) for x0, y0, dx, dy in passes]
-    need = sum(ph * (1 + pw * bpp) for ph, pw in dims if ph > 0 and pw > 0)
-    try: raw = zlib.decompressobj().decompress(b''.join(idat), need)
-    except zlib.error as e: raise InvalidImageError(f"corrupt PNG data: {e}") from None
-    if len(raw) < need: raise InvalidImageError("truncated PNG: the image data ends early")
-    out, pos = np.zeros((h, w * bpp), np.uint8), 0
-    for (x0, y0, dx, dy), (ph, pw) in zip(passes, dims):
-        if ph <= 0 or pw <= 0: continue
-        n = ph * (1 + pw * bpp)
-        sub = _unfilter(raw[pos:pos + n], ph, pw, bpp).reshape(ph, pw, bpp); pos += n
-        out.reshape(h, w, bpp)[y0::dy, x0::dx] = sub
-    return out.view('>u2').reshape(h, w, c).astype(np.uint16)
+    "Decode a 16-bit PNG to a (H,W,C) uint16 array, C = 1, 2, 3 or 4 (libpng, through imagecodecs)."
+    import imagecodecs
+    ihdr = next((struct.unpack('>IIBBBBB', p[:13]) for t, p in _png_chunks(data) if t == b'IHDR' and len(p) >= 13), None)
+    if ihdr is None: raise InvalidImageError("corrupt PNG: no IHDR")
+    if ihdr[2] != 16 or ihdr[3] not in (0, 2, 4, 6): raise InvalidImageError(f"not a 16-bit PNG (depth {ihdr[2]}, colour type {ihdr[3]})")
+    try: a = imagecodecs.png_decode(data)
+    except imagecodecs.PngError as e: raise InvalidImageError(f"corrupt or truncated PNG data: {e}") from None
+    return (a[..., None] if a.ndim == 2 else a).astype(np.uint16, copy=False)
+
 
 # %% ../nbs/01_io.ipynb #f9c2bdc3
 def _adler32_combine(a1:int, a2:int, len2:int)->int:

@@ -78,6 +78,23 @@ def test_png16_interlaced():
             + png_chunk(b'IDAT', zlib.compress(raw)) + png_chunk(b'IEND', b''))
     np.testing.assert_array_equal(read_image(data).rgb, RGB16)
 
+@pytest.mark.parametrize('compression', ['lzw', 'zlib', 'packbits', 'jpeg'])
+def test_compressed_tiffs_as_photo_editors_write_them(compression):
+    "16-bit TIFFs with the compressions Photoshop, Lightroom and Capture One offer (LZW, ZIP, PackBits), and an 8-bit JPEG-in-TIFF, read with their pixels (LZW and PackBits need imagecodecs under tifffile)."
+    import tifffile
+    smooth = np.clip(np.add.outer(np.arange(24) * 5, np.arange(32) * 4)[..., None] + np.array([0, 30, 60]), 0, 255).astype(np.uint8)
+    a = smooth if compression == 'jpeg' else RGB16; b = io.BytesIO()
+    tifffile.imwrite(b, a, photometric='rgb', compression=compression)
+    back = read_image(b.getvalue()); assert (back.size, back.bits) == ((32, 24), 8 if compression == 'jpeg' else 16)
+    if compression == 'jpeg': assert np.abs(back.rgb.astype(int) - a).mean() < 3  # lossy, but the photo
+    else: np.testing.assert_array_equal(back.rgb, a)
+
+def test_16bit_png_of_a_photo_editor_is_decoded_exactly():
+    "A 16-bit PNG written by libpng with each row filter and with its adaptive choice (ours writes Up only) reads back exactly."
+    import imagecodecs
+    for f in (None, *imagecodecs.PNG.FILTER):
+        np.testing.assert_array_equal(read_image(imagecodecs.png_encode(RGB16, filter=f)).rgb, RGB16)
+
 @pytest.mark.parametrize('fmt', ['png', 'jpg', 'webp', 'tiff'])
 @pytest.mark.parametrize('bits', [8, 16])
 def test_icc_and_exif_kept(tmp_path, fmt, bits):
