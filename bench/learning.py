@@ -1,6 +1,6 @@
 """The preference learner against the rater panel (`enhance5k.raters`): ratings or A/B choices on some shared photos, judged on others.
 
-    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
+    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
 
 Per rater and seed: the rater's mean utility on the held-out photos with the defaults, with the learner's per-photo
 `best(image)`, and with the rater's own per-photo optimum within the search space; the share of the gap closed
@@ -10,6 +10,8 @@ under 1/255 for the no-signal rater); the learner's own confidence; and the time
 Also the gap closed on the learner's own photos (`best(image)` on the photos it was answered about, against the rater's optimum on each):
 what a person who rates variants of their photos and then enhances those photos gets; and the same with the photos
 treated as new (what was said about each photo itself left out), as the learner did before it knew its own photos.
+And the gap closed on the held-out photos when the person also answers a few questions (`--ask`, of the run's kind) about the photo
+being enhanced: a learner on that photo alone `resume`s the run's taste, asks, and recommends (the "tune on this photo" flow).
 Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
 The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
 table of gates shows what each buys in median gap against runs made worse, and whether the no-signal rater then moves a pixel.
@@ -54,7 +56,19 @@ def share(opt, key):
     ud, uo = statistics.mean(opt['default']), statistics.mean(opt['optimum'])
     return (statistics.mean(opt[key]) - ud) / (uo - ud) if uo - ud >= TASTE_MIN else None
 
-def one(name, seed, ratings, choices, kw, opt):
+def ask(pl, r, views, i, k, seed, kw, choices):
+    "A learner on photo i alone, going on from `pl`'s taste, after k answers about it (choices if `choices`, else ratings): its recommendation for i, and the time of each answer."
+    import dataclasses
+    from enhance5k.learn import PreferenceLearner
+    q = PreferenceLearner([views[i]], seed=seed + 100 + i, **kw).resume(pl.state()); on = lambda c: dataclasses.replace(c, index=i); steps = []  # the rater knows the photo as its i
+    for _ in range(k):
+        t = time.perf_counter()
+        if choices: a, b = q.propose_pair(); q.record_choice(a, b, r.choose(on(a), on(b)))
+        else: c = q.propose(); q.record(c, r(on(c)))
+        steps.append(time.perf_counter() - t)
+    return q.recommend(views[i]), steps
+
+def one(name, seed, ratings, choices, kw, opt, k_ask=0):
     import torch; torch.set_num_threads(1)
     import numpy as np
     from enhance5k.raters import panel
@@ -71,7 +85,7 @@ def one(name, seed, ratings, choices, kw, opt):
     own_share = lambda rs: share({'default': opt['own_default'], 'optimum': opt['own_optimum'], 'best': [r.utility_of(rc['params'], i) for i, rc in enumerate(rs)]}, 'best')
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
-    ud, uo = opt['default'], opt['optimum']; gates = {}
+    ud, uo = opt['default'], opt['optimum']; gates = {}; asked = [ask(pl, r, views, i, k_ask, seed, kw, not ratings) for i in held] if k_ask else []
     for g, kw_g in GATES.items():  # the same learner, other gates
         with patch.multiple(pl, **kw_g): rg = [pl.recommend(views[i])['params'] for i in held]
         gates[g] = {'gap_closed': share(dict(opt, best=[r.utility_of(p, i) for p, i in zip(rg, held)]), 'best'), 'changed': any(p.changed() for p in rg)}
@@ -81,7 +95,10 @@ def one(name, seed, ratings, choices, kw, opt):
             'own_gap_closed': own_share(own), 'own_confident': sum(rc['confident'] for rc in own), 'own_as_new_gap_closed': own_share(as_new), 'own_as_new_confident': sum(rc['confident'] for rc in as_new),
             'per_photo': [{'u_default': a, 'u_best': b, 'u_optimum': c, 'confident': rc['confident'], 'p_better': rc['p_better']} for a, b, c, rc in zip(ud, ub, uo, recs)],
             'drift_255': statistics.mean(drift), 'changed': any(rc['params'].changed() for rc in recs), 'gate': {'caution': pl.caution, 'min_confidence': pl.min_confidence}, 'confident': sum(rc['confident'] for rc in recs), 'init_s': init,
-            'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1], 'gates': gates}
+            'step_s_median': statistics.median(steps), 'step_s_max': max(steps), 'step_s_at_end': steps[-1], 'gates': gates,
+            'ask': k_ask, 'ask_gap_closed': share(dict(opt, best=[r.utility_of(rc['params'], i) for (rc, _), i in zip(asked, held)]), 'best') if asked else None,
+            'ask_confident': sum(rc['confident'] for rc, _ in asked), 'ask_drift_255': statistics.mean(float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for (rc, _), i in zip(asked, held)) if asked else None,
+            'ask_step_s_max': max((t for _, st in asked for t in st), default=None)}
 
 def quantile(v, q):
     v = sorted(v); return v[min(len(v) - 1, max(0, round(q * (len(v) - 1))))] if v else None
@@ -91,7 +108,7 @@ def summarise(rows, opt=None):
     for name in dict.fromkeys(r['rater'] for r in rows):
         rs = [r for r in rows if r['rater'] == name]; g = [r['gap_closed'] for r in rs if r['gap_closed'] is not None]
         out[name] = {'runs': len(rs), 'has_taste': bool(g), 'gap_median': statistics.median(g) if g else None, 'gap_worst': min(g) if g else None,
-                     'worse_than_defaults': sum(x < 0 for x in g), 'own_gap_median': _median([r.get('own_gap_closed') for r in rs]), 'drift_255_mean': statistics.mean(r['drift_255'] for r in rs),
+                     'worse_than_defaults': sum(x < 0 for x in g), 'ask_gap_median': _median([r.get('ask_gap_closed') for r in rs]), 'own_gap_median': _median([r.get('own_gap_closed') for r in rs]), 'drift_255_mean': statistics.mean(r['drift_255'] for r in rs),
                      'step_s_max': max(r['step_s_max'] for r in rs), 'step_s_median': statistics.median(r['step_s_median'] for r in rs)}
         if opt and name in opt: out[name].update(candidates=share(opt[name], 'candidates'), feasible=share(opt[name], 'feasible'))
     g = [r['gap_closed'] for r in rows if r['gap_closed'] is not None]
@@ -101,6 +118,10 @@ def summarise(rows, opt=None):
     out['_all'].update(own_gap_median=statistics.median(go) if go else None, own_gap_p10=quantile(go, 0.1), own_share_below_0=sum(x < 0 for x in go) / len(go) if go else None)
     gn = [r['own_as_new_gap_closed'] for r in rows if r.get('own_as_new_gap_closed') is not None]
     out['_all'].update(own_as_new_gap_median=statistics.median(gn) if gn else None, own_as_new_gap_p10=quantile(gn, 0.1), own_as_new_share_below_0=sum(x < 0 for x in gn) / len(gn) if gn else None)
+    ga = [r['ask_gap_closed'] for r in rows if r.get('ask_gap_closed') is not None]
+    out['_all'].update(ask=rows[0].get('ask', 0), ask_gap_median=statistics.median(ga) if ga else None, ask_gap_p10=quantile(ga, 0.1), ask_share_below_0=sum(x < 0 for x in ga) / len(ga) if ga else None,
+                       ask_drift_255_no_taste=max((r['ask_drift_255'] for r in rows if r['gap_closed'] is None and r.get('ask_drift_255') is not None), default=None),
+                       ask_step_s_max=max((r['ask_step_s_max'] for r in rows if r.get('ask_step_s_max') is not None), default=None))
     return out
 
 def _median(v):
@@ -131,6 +152,10 @@ def table(summary, half):
         if n == '_all': continue
         lines.append(f"| {n} | {half.get(n, '')} | {s['runs']} | {f(s['gap_median'])} | {f(s['gap_worst'])} | {s['worse_than_defaults']} | {f(s.get('own_gap_median'))} | {f(s.get('candidates'))} / {f(s.get('feasible'))} | {s['drift_255_mean']:.2f} | {s['step_s_median']:.2f} / {s['step_s_max']:.2f} |")
     a = summary['_all']; lines.append(f"| **all** | | {a['runs']} | {f(a['gap_median'])} | 10th pct {f(a['gap_p10'])} | {f(a['share_below_0'])} below 0 | {f(a.get('own_gap_median'))}; 10th pct {f(a.get('own_gap_p10'))}, {f(a.get('own_share_below_0'))} below 0 | | | max {a['step_s_max']:.2f} |")
+    if a.get('ask_gap_median') is not None:
+        lines.append(f"\nWith {a['ask']} more answers about the photo being enhanced (tune on this photo): median {f(a['ask_gap_median'])}, 10th pct {f(a['ask_gap_p10'])}, {f(a['ask_share_below_0'])} below 0; "
+                     + ', '.join(f"{n} {f(s.get('ask_gap_median'))}" for n, s in summary.items() if n != '_all' and s['has_taste'])
+                     + f"; no-taste drift {a['ask_drift_255_no_taste'] or 0:.2f}/255; answer max {a['ask_step_s_max']:.2f} s.")
     if a.get('own_as_new_gap_median') is not None:
         lines.append(f"\nOn its own photos treated as new (what was said about each photo itself left out): median {f(a['own_as_new_gap_median'])}, 10th pct {f(a['own_as_new_gap_p10'])}, {f(a['own_as_new_share_below_0'])} below 0.")
     return '\n'.join(lines)
@@ -139,6 +164,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--seeds', type=int, default=10); p.add_argument('--first-seed', type=int, default=0)
     p.add_argument('--ratings', type=int, default=40); p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
+    p.add_argument('--ask', type=int, default=6, help='answers about each held-out photo itself, after the run (0: none)')
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
@@ -149,10 +175,10 @@ def main(argv=None):
     with ProcessPoolExecutor(a.workers) as ex:
         opt = dict(ex.map(optima, names, [kw] * len(names)))
         seeds = range(a.first_seed, a.first_seed + a.seeds)
-        jobs = [(n, s, a.ratings, 0, kw, opt[n]) for n in names if PANEL[n][1].get('rates', True) for s in seeds]
-        if a.choices: jobs += [(n, s, 0, a.choices, kw, opt[n]) for n in names for s in seeds]
+        jobs = [(n, s, a.ratings, 0, kw, opt[n], a.ask) for n in names if PANEL[n][1].get('rates', True) for s in seeds]
+        if a.choices: jobs += [(n, s, 0, a.choices, kw, opt[n], a.ask) for n in names for s in seeds]
         rows = list(ex.map(one, *zip(*jobs)))
-    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'ratings': a.ratings, 'choices': a.choices,
+    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'ratings': a.ratings, 'choices': a.choices, 'ask': a.ask,
            'learner_photos': [x.name for x in photos()][:TRAIN], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
            'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt), 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half,
            'gates_ratings': gate_summary([r for r in rows if r['mode'] == 'ratings']), 'gates_choices': gate_summary([r for r in rows if r['mode'] == 'choices']) if a.choices else None}

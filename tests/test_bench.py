@@ -29,7 +29,7 @@ def test_learning_bench_no_signal_keeps_the_defaults(tmp_path):
     shared('photos'); import json, subprocess, sys
     out = tmp_path / 'learning.json'
     r = subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / 'bench' / 'learning.py'), '--raters', 'no-signal', 'warmer', '--seeds', '1',
-                        '--ratings', '8', '--choices', '0', '--workers', '2', '--json', str(out)], capture_output=True, text=True)
+                        '--ratings', '8', '--choices', '0', '--ask', '2', '--workers', '2', '--json', str(out)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     s = json.loads(out.read_text())['summary_ratings']
     assert s['no-signal']['drift_255_mean'] == 0.0 and s['no-signal']['gap_median'] is None and s['warmer']['has_taste']
@@ -41,3 +41,5 @@ def test_learning_bench_no_signal_keeps_the_defaults(tmp_path):
     g = json.loads(out.read_text())['gates_ratings']  # the same learners under other gates: none of them moves the no-signal rater
     assert len(g) == 6 and all(v['no_taste_runs'] == 1 and v['no_taste_runs_changed'] == 0 for v in g.values()), g
     assert '| caution 2 |' in r.stdout and '| 0 of 1 |' in r.stdout
+    assert rows['no-signal']['ask_drift_255'] == 0.0 and rows['no-signal']['ask_gap_closed'] is None  # two more answers about each unseen photo: still no change
+    assert rows['warmer']['ask_gap_closed'] is not None and rows['warmer']['ask'] == 2 and 'With 2 more answers about the photo being enhanced' in r.stdout
