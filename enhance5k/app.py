@@ -12,7 +12,7 @@ __all__ = ['SESSION_DAYS', 'UPLOAD_TYPES', 'PREVIEW_EDGE', 'TARGETS', 'PAGES', '
            'page_tune', 'page_status', 'server', 'main', 'serve_args', 'serve']
 
 # %% ../nbs/12_app.ipynb #a5fb5a8d
-import functools, hashlib, hmac, json, math, os, secrets, sqlite3, statistics, sys, threading, time
+import functools, hashlib, hmac, json, math, os, re, secrets, sqlite3, statistics, sys, threading, time
 from contextlib import contextmanager
 from pathlib import Path
 from .core import *
@@ -432,6 +432,10 @@ def _name(db:AppDB, e:dict)->str:
     r = db.rows('SELECT name FROM jobs WHERE enhancement_id = ?', (e['id'],))
     return r[0]['name'] if r else Path(e.get('input_path') or 'photo').name
 
+def _plain(text:str)->str:
+    "`text` with every Markdown character escaped: Streamlit renders alerts, captions and labels as Markdown, and a file name or message is to be read as typed."
+    return re.sub(r'([\\`*_{}\[\]()#+\-.!|<>~$:&])', r'\\\1', str(text))
+
 def _changed(params:dict|None)->str:
     "The parameters that differ from the defaults, rounded: what a person wants to read."
     from enhance5k.adjust import EnhanceParams
@@ -461,14 +465,14 @@ def _login(st, db:AppDB)->tuple[str|None, str|None]:
         except AccessError as e: err = str(e)
         if who: tok = db.new_session(who); st.query_params['s'] = tok; return who, tok
     st.title('enhance5k'); st.subheader('Log in')
-    if err: st.error(err)
+    if err: st.error(_plain(err))
     for p in provs: st.button('Log in with ' + ('your identity provider' if p == 'default' else p), on_click=st.login, args=(p,), key=f'oidc_{p}')
     if mode == 'oidc' and not db.users(): return None, None
     with st.form('login'):
         name = st.text_input('User name'); pw = st.text_input('Password', type='password'); go = st.form_submit_button('Log in')
     if go:
         try: tok = db.login(name, pw)
-        except Enhance5kError as e: st.error(str(e)); return None, None
+        except Enhance5kError as e: st.error(_plain(str(e))); return None, None
         st.query_params['s'] = tok; st.rerun()
     return None, None
 
@@ -559,7 +563,7 @@ def _jobs_panel(st, ctx, limit:int=8):
             c1.text(f"#{j['id']} {j['name']} -> {j['settings'].get('target')} with {j['settings'].get('model')}: {state}")
             if j['state'] in ('queued', 'running') and c2.button('Cancel', key=f"cancel_{j['id']}"):
                 st.info(f"job {j['id']}: {ctx.queue.cancel(j['id'], ctx.user)}")
-            if j['state'] == 'failed': st.error(f"{j['name']}: {j['error']}")
+            if j['state'] == 'failed': st.error(_plain(f"{j['name']}: {j['error']}"))
             if j['state'] == 'done' and j['enhancement_id']: st.caption(f"Result ready: enhancement {j['enhancement_id']} (Compare & rate, History).")
             if j['preview'] and Path(j['preview']).exists() and j['state'] in ('running', 'done'):
                 st.image(_small(j['preview'], 640), caption='preview' if j['state'] == 'running' else 'preview (the full result is in Compare & rate)', width=320)
@@ -568,8 +572,8 @@ def _submit(st, ctx, files:list, s:dict):
     "Queue the checked uploads (the Enhance button's callback); what happened is said on the page."
     said = st.session_state.setdefault('_said', [])
     for name, data in files:
-        try: said.append(('success', f"{name}: queued as job {ctx.queue.submit(ctx.user, name, data, s, session=ctx.token)}"))
-        except Enhance5kError as e: said.append(('error', f"{name}: {e}"))
+        try: said.append(('success', _plain(f"{name}: queued as job {ctx.queue.submit(ctx.user, name, data, s, session=ctx.token)}")))
+        except Enhance5kError as e: said.append(('error', _plain(f"{name}: {e}")))
     if ctx.queue.workers == 0:  # no worker threads (tests, --workers 0): run here
         while ctx.queue.run_next(): pass
 
@@ -589,11 +593,12 @@ def _taste_says(st, ctx, data:bytes, model:str)->str:
         st.session_state[k] = f"my taste: {_changed(r['params'].to_dict())} ({r['why']})" if r['confident'] else f"my taste keeps the defaults here: {r['why']}"
     return st.session_state[k]
 
-def _tune_photo(st, ctx, name:str, data:bytes):
+def _tune_photo(st, ctx, data:bytes):
     "Questions about one upload, before it runs: 'my taste' on a photo rests most on what was said about that photo."
     from enhance5k.adjust import view_of
     h = hashlib.sha256(data).hexdigest()[:16]
-    if not st.toggle(f'Tune on {name}', key=f'tp_{h}_on', help="Rate a few versions of this photo (six or so): what you say about a photo tells 'my taste' more about it than answers about other photos."): return
+    if not st.toggle('Tune on this photo', key=f'tp_{h}_on',  # no file name in a label: Streamlit renders labels as Markdown
+                      help="Rate a few versions of this photo (six or so): what you say about a photo tells 'my taste' more about it than answers about other photos."): return
     vk = f'views_{ctx.user}_{h}'
     if vk not in st.session_state: st.session_state[vk] = [view_of(_upload_view(st, ctx, data), 512)]
     how = _HOW[st.radio('Answer by', list(_HOW), horizontal=True, key=f'tp_{h}_how')]
@@ -615,8 +620,8 @@ def page_enhance(st, ctx):
             check_upload(name, data); pl = plan_of(data, s['target'], s['model']); ok.append((name, data))
             st.text(f"{name}: {pl['input_size'][0]}x{pl['input_size'][1]} -> {pl['output_size'][0]}x{pl['output_size'][1]}, passes {' x '.join(pl['passes']) or 'none (resize only)'}, "
                     f"about {pl['seconds']:.0f} s and {pl['memory_mb']:,.0f} MB")
-            if s['params'] == 'learned': st.caption(f"{name}: {_taste_says(st, ctx, data, s['model'])}"); _tune_photo(st, ctx, name, data)
-        except Enhance5kError as e: st.error(f"{name} cannot be enhanced: {e}")
+            if s['params'] == 'learned': st.text(f"{name}: {_taste_says(st, ctx, data, s['model'])}"); _tune_photo(st, ctx, data)
+        except Enhance5kError as e: st.error(_plain(f"{name} cannot be enhanced: {e}"))
     st.button('Enhance', type='primary', disabled=not ok, on_click=_submit, args=(st, ctx, ok, s))  # a callback: it runs before the next page run, so a click is never lost to a quick next click
     for kind, text in st.session_state.pop('_said', []): getattr(st, kind)(text)
     active = any(j['state'] in ('queued', 'running') for j in ctx.queue.jobs(ctx.user, 8))
@@ -807,8 +812,8 @@ def main():
             db.logout(tok); st.query_params.clear()
             st.logout() if st.user.get('is_logged_in') else st.rerun()  # an OIDC login ends at its provider's cookie too
     try: {'Enhance': page_enhance, 'Compare & rate': page_compare, 'History': page_history, 'Tune to my taste': page_tune, 'Status': page_status}[page](st, ctx)
-    except AccessError as e: st.error(str(e))
-    except Enhance5kError as e: st.error(f"{type(e).__name__}: {e}")
+    except AccessError as e: st.error(_plain(str(e)))
+    except Enhance5kError as e: st.error(_plain(f"{type(e).__name__}: {e}"))
 
 
 # %% ../nbs/12_app.ipynb #3abb8252

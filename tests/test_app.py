@@ -24,7 +24,12 @@ def start(auth='local', token=None):
     return at.run()
 
 def texts(at): return '\n'.join([t.value for t in at.text] + [c.value for c in at.caption])
-def errors(at): return [e.value for e in at.error]
+def shown(md:str)->str:
+    "What a person reads of Streamlit Markdown (alerts, captions): rendered by a CommonMark renderer, tags dropped."
+    import html, re, markdown_it
+    return html.unescape(re.sub(r'<[^>]+>', '', markdown_it.MarkdownIt('commonmark').renderInline(md)))
+
+def errors(at): return [shown(e.value) for e in at.error]
 
 def enhance_one(at, name='p.png', data=None):
     at.file_uploader[0].set_value((name, data or photo(), 'image/png')).run()
@@ -88,7 +93,7 @@ def test_my_taste_says_what_it_would_do_to_a_photo(home):
     assert e['params']['temperature'] == want['params'].temperature, (e['params'], want['params'])  # the job used what the line said
 
 def test_tuning_on_an_upload_adds_what_is_said_about_that_photo_to_the_kept_taste(home):
-    "'Tune on <photo>' on the Enhance page asks about that upload, going on from the kept taste: every answer is kept, known as that photo's, 'my taste' on it is worked out again, and the tuning page's learner takes them over."
+    "'Tune on this photo' on the Enhance page asks about that upload, going on from the kept taste: every answer is kept, known as that photo's, 'my taste' on it is worked out again, and the tuning page's learner takes them over."
     import dataclasses, hashlib, torch
     from enhance5k.feedback import FeedbackStore
     from enhance5k.learn import PreferenceLearner, save_taste
@@ -118,9 +123,9 @@ def test_tuning_on_an_upload_adds_what_is_said_about_that_photo_to_the_kept_tast
 
 def test_hostile_upload_gets_a_message_and_the_app_keeps_running(home):
     at = start()
-    at.file_uploader[0].set_value([('evil.png', b'<script>alert(1)</script>' * 10, 'image/png'), ('ok.png', photo(), 'image/png')]).run()
+    at.file_uploader[0].set_value([('**evil** [x](y).png', b'<script>alert(1)</script>' * 10, 'image/png'), ('ok.png', photo(), 'image/png')]).run()
     assert not at.exception, at.exception
-    e = errors(at); assert len(e) == 1 and 'evil.png' in e[0], e
+    e = errors(at); assert len(e) == 1 and e[0].startswith('**evil** [x](y).png cannot be enhanced'), e  # the name as typed, not bold or a link
     assert '<script>' not in ''.join(m.value for m in at.markdown)  # never rendered as markup
     assert not next(b for b in at.button if b.label == 'Enhance').disabled  # the good one can still go
 

@@ -83,7 +83,7 @@ def test_log_in_upload_wait_wipe_rate_history_download(server):
         expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(0, timeout=60_000)
         page.locator('[data-testid="stRadio"]').filter(has_text='Colour and detail').get_by_text('my taste', exact=True).click()
         expect(page.get_by_text('plasma_Path_2560x1600.jpg: my taste keeps the defaults here', exact=False)).to_be_visible(timeout=60_000)
-        page.get_by_text('Tune on plasma_Path_2560x1600.jpg', exact=True).click()
+        page.get_by_text('Tune on this photo', exact=True).click()
         expect(page.get_by_text('Round 3: how much do you like', exact=False)).to_be_visible(timeout=60_000)
         expect(page.get_by_text('1 ratings of this photo kept in your taste, 2 answers in all.')).to_be_visible(timeout=60_000)  # the 5 given on the tuning page: the same photo
         page.get_by_role('button', name='2', exact=True).click()
