@@ -382,7 +382,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
 
 SAME_PHOTO = 2 / 255 # most mean difference of two photos' signatures for them to be one photo (a JPEG read at reduced size against in full: under 0.4/255; two different photos: over 50/255)
 
@@ -405,6 +405,7 @@ class PreferenceLearner:
                  min_feedback:int=6, # answers before anything but the defaults is recommended
                  min_confidence:float=0.8, # least chance of an improvement to recommend a change
                  min_evidence:float=2.0, # nats by which left-out answers must be predicted better than with no preference (the data must show one)
+                 permutations:int=9, # refits with the ratings shuffled within each photo, whose left-out evidence the answers' must beat (0: none)
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
@@ -418,13 +419,14 @@ class PreferenceLearner:
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
+        if isinstance(permutations, bool) or not isinstance(permutations, int) or permutations < 0: raise ConfigError(f"permutations must be a whole number >= 0 (0: no shuffle test), got {permutations!r}")
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]; self.signatures = [_signature(v) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
         self.cand = [self._candidates(v) for v in self.small]  # per photo: features (M, d) and feasibility (M,)
-        allf = torch.cat([c[0] for c in self.cand]); self.model = TasteGP(allf.mean(0), allf.std(0).clamp_min(1e-4), cols=self._cols(), curvature=curvature, centre=self.u0, photo_sd=photo_sd, **(gp or {}))
+        allf = torch.cat([c[0] for c in self.cand]); self.model = self._taste_gp(allf.mean(0), allf.std(0).clamp_min(1e-4))
         self.design = torch.cat([self.u0[None], _latin(max(0, n_init - 1), len(self.space), self.rng, span=0.6)])
         self.f, self.ratings, self.idx, self.history = [], [], [], []
         self.fa, self.fb, self.outcome, self.choices = [], [], [], []
@@ -432,6 +434,10 @@ class PreferenceLearner:
     def __repr__(self): return f"PreferenceLearner({len(self.views)} images, {len(self.ratings)} ratings, {len(self.choices)} choices, space={self.space})"
     @property
     def n(self)->int: return len(self.ratings) + len(self.choices)
+
+    def _taste_gp(self, mu:torch.Tensor, sd:torch.Tensor)->TasteGP:
+        "A TasteGP with the learner's settings, no answers yet, for features standardised by `mu` and `sd`."
+        return TasteGP(mu, sd, cols=self._cols(), curvature=self.curvature, centre=self.u0, photo_sd=self.photo_sd, **(self.gp or {}))
 
     def _cols(self)->list:
         "The columns of `describe` that `features` names."
@@ -547,6 +553,28 @@ def _known(self:PreferenceLearner, image)->tuple[list, list]:
     v = view_of(image, self.edge); i = self._which(v)
     return ([self.cand[i]] if i is not None and i < len(self.cand) else [self._photo(v)]), [i]
 
+def _shuffled(r:torch.Tensor, # (n,) ratings
+              idx:torch.Tensor, # (n,) which photo each is of
+              g:torch.Generator)->torch.Tensor:
+    "The ratings shuffled among the variants of each photo: how much a person likes each photo stays, any taste for a change goes."
+    out = r.clone()
+    for p in idx.unique():
+        w = torch.where(idx == p)[0]; out[w] = r[w[torch.randperm(len(w), generator=g)]]
+    return out
+
+@patch
+def null_evidence(self:PreferenceLearner)->float|None:
+    "The most left-out evidence (nats) of `permutations` tastes fitted afresh to the ratings shuffled within each photo: what these answers show with any taste in them taken out (None: no ratings or no shuffles)."
+    key = (len(self.ratings), len(self.outcome), self.permutations)
+    if getattr(self, '_null', (None,))[0] == key: return self._null[1]
+    if not self.ratings or not self.permutations: return None
+    g, r, idx, best = torch.Generator().manual_seed(self.seed), torch.as_tensor(self.ratings, dtype=torch.float64), torch.as_tensor(self.idx), -math.inf
+    F, fa, fb = torch.stack(self.f), torch.stack(self.fa) if self.fa else None, torch.stack(self.fb) if self.fb else None
+    for _ in range(self.permutations):
+        m = self._taste_gp(self.model.mu, self.model.sd); m.curvature = self._pull()
+        best = max(best, m.fit(F, _shuffled(r, idx, g).tolist(), fa, fb, self.outcome, steps=2 * m.steps, photos=self.idx).loo())
+    self._null = (key, best); return best
+
 @patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
              )->dict:
@@ -557,12 +585,14 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     score = torch.where(ok, m - self.caution * s, torch.full_like(m, -1e9)); j = int(score.argmax())
     p = float(torch.distributions.Normal(0., 1.).cdf(m[j] / s[j].clamp_min(1e-9))) if j else 0.5
     ev = self.model.loo() if self.n >= self.min_feedback else 0.0; sure = self.n >= self.min_feedback and ev >= self.min_evidence and j != 0 and float(score[j]) > 0 and p >= self.min_confidence
+    null = self.null_evidence() if sure else None; chance = null is not None and ev <= null; sure = sure and not chance
     why = (f"not enough ratings yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else
            f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults" if ev < self.min_evidence else
            "no change predicted to be better: keeping the defaults" if not j else
+           f"no preference beyond chance yet (left-out answers predicted {ev:+.1f} nats against no preference, the same ratings shuffled within each photo up to {null:+.1f}): keeping the defaults" if chance else
            f"expected gain {float(m[j]):+.2f} ± {float(s[j]):.2f} rating points, P(better) {p:.2f}" + ('' if sure else ': not sure enough, keeping the defaults'))
     return {'params': _plain(to_params(self.U[j] if sure else self.u0, self.space)), 'confident': sure, 'gain': round(float(m[j]), 3),
-            'gain_sd': round(float(s[j]), 3), 'p_better': round(p, 3), 'evidence': round(ev, 3), 'feedback': self.n, 'why': why}
+            'gain_sd': round(float(s[j]), 3), 'p_better': round(p, 3), 'evidence': round(ev, 3), 'null_evidence': None if null is None else round(null, 3), 'feedback': self.n, 'why': why}
 
 @patch
 def best(self:PreferenceLearner, image=None, # a photo; None: the learner's photos together
@@ -590,7 +620,8 @@ def state(self:PreferenceLearner)->dict:
     t = lambda x: x.tolist() if isinstance(x, torch.Tensor) else [v.tolist() for v in x]
     return {'version': 1, 'settings': {k: getattr(self, k) for k in _SETTINGS} | {'space': list(self.space)}, 'U': t(self.U), 'mu': t(self.model.mu), 'sd': t(self.model.sd),
             'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp), 'log_sq': float(self.model.log_sq)},
-            'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome), 'signatures': list(self.signatures)}
+            'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome), 'signatures': list(self.signatures),
+            'null': [list(self._null[0]), self._null[1]] if getattr(self, '_null', None) else None}  # the shuffles' evidence, once worked out: a taste loaded for each photo need not refit them
 
 _BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo, TasteGP's defaults
 
@@ -598,17 +629,19 @@ _BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # wh
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
-    self = cls.__new__(cls); s = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature'])} | state['settings']  # before it existed, choices had the ratings' pull
+    new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature']), 'permutations': inspect.signature(cls).parameters['permutations'].default}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
+    self = cls.__new__(cls); s = new | state['settings']
     for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
     self.rng, self.gen = np.random.default_rng(s['seed']), torch.Generator().manual_seed(s['seed'])
     self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.tensor(state['U']); T = lambda k: [torch.tensor(v) for v in state[k]]
-    self.model = TasteGP(torch.tensor(state['mu']), torch.tensor(state['sd']), cols=self._cols(), curvature=self.curvature, centre=self.u0, photo_sd=self.photo_sd, **(self.gp or {}))
+    self.model = self._taste_gp(torch.tensor(state['mu']), torch.tensor(state['sd']))
     self.model.log_ls, self.model.log_sf, self.model.log_sn, self.model.log_sj, self.model.log_sp = (torch.tensor(state['hyper'][k], dtype=torch.float64) for k in ('log_ls', 'log_sf', 'log_sn', 'log_sj', 'log_sp'))
     self.model.log_sq = torch.tensor(state['hyper'].get('log_sq', float(self.model.log_sq)), dtype=torch.float64)  # saved before it existed: photo_sd 0, none
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
     self.choices = [None] * len(self.outcome); self.design = self.u0[None]; self.signatures = list(state.get('signatures', []))  # saved before they were kept: every photo a new one
     if self.f or self.fa: self._refit(steps=0)
+    if state.get('null'): self._null = (tuple(state['null'][0]), state['null'][1])  # kept for these answers and settings (its key says which)
     return self
 
 @patch
@@ -625,7 +658,7 @@ class FixedTaste:
     def recommend(self, image=None)->dict:
         "The fixed parameters in `PreferenceLearner.recommend`'s form (nothing learned: no gain, no evidence)."
         ch = self.params.changed()
-        return {'params': self.params, 'confident': bool(ch), 'gain': None, 'gain_sd': None, 'p_better': None, 'evidence': None, 'feedback': 0,
+        return {'params': self.params, 'confident': bool(ch), 'gain': None, 'gain_sd': None, 'p_better': None, 'evidence': None, 'null_evidence': None, 'feedback': 0,
                 'why': 'no taste learned for this user yet: ' + ('the deployed parameters' if ch else 'the defaults')}
 
 def save_taste(store, # a FeedbackStore

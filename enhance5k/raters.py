@@ -81,11 +81,12 @@ class Rater:
                  scale:str='full', # 'full' (1-5), 'lazy' (2-4 only), 'no5' (never 5), 'flat' (always 3)
                  random_share:float=0.0, # share of ratings given at random (inconsistency)
                  penalties:dict|None=None, # 'halo', 'clip', 'noise': (allowed, softness) of each artefact
+                 fondness:float=0.0, # how much more it likes some photos than others, whatever is done to them: sd of a per-photo offset to its ratings (rating points)
                  rates:bool=True, # False: an A/B-only rater (rate() raises RaterError)
                  design:bool=True, # in the half of the panel the learner was tuned on
                  seed:int=0, edge:int=128):
         self.name, self.likes, self.targets, self.sd, self.scale, self.random_share = name, likes, dict(targets), sd, scale, random_share
-        self.penalties, self.rates, self.design, self.edge, self.seed = dict(penalties or {}), rates, design, edge, seed
+        self.penalties, self.rates, self.design, self.edge, self.seed, self.fondness = dict(penalties or {}), rates, design, edge, seed, fondness
         self.rng = np.random.default_rng(seed); self._opt = {}
         self.bind(images or [])
 
@@ -125,10 +126,15 @@ def _habit(self:Rater, r:float)->int:
     return int(np.clip(np.rint(r), 1, 4 if self.scale == 'no5' else 5))
 
 @patch
+def liking(self:Rater, index:int)->float:
+    "How much it likes photo `index` itself, whatever is done to it (rating points; 0 without `fondness`)."
+    return float(np.random.default_rng([self.seed, index]).normal(0, self.fondness)) if self.fondness else 0.0
+
+@patch
 def rate(self:Rater, candidate)->int:
     "A 1-5 rating of `candidate` (anything with `.image` and `.index`)."
     if not self.rates: raise RaterError(f"rater {self.name!r} only chooses between two variants")
-    return self._habit(1 + 4 * self.utility(candidate.image, candidate.index) + self.rng.normal(0, self.sd))
+    return self._habit(1 + 4 * self.utility(candidate.image, candidate.index) + self.liking(candidate.index) + self.rng.normal(0, self.sd))
 
 @patch
 def __call__(self:Rater, candidate)->int: return self.rate(candidate)
@@ -192,6 +198,8 @@ PANEL = { # name: (one line on what it likes, Rater settings)
     'lazy':          ("bright mid-tones (L* 60) and more colour; only ever rates 2, 3 or 4", dict(targets=_t(L50=('abs', 60), chroma=('rel', 5)), scale='lazy')),
     'never-5':       ("more contrast and slightly cooler; never gives a 5", dict(targets=_t(range=('rel', 12), warm=('rel', -3)), scale='no5', design=False)),
     'no-signal':     ("no preference at all: rates everything 3, chooses at random", dict(targets={}, scale='flat')),
+    'random':        ("no preference at all: rates and chooses at random", dict(targets={}, random_share=1.0)),
+    'photo-liker':   ("no preference for any change: likes some photos more than others, whatever is done to them", dict(targets={}, fondness=1.0)),
     'chooser':       ("only compares two variants; likes mid-tones at L* 52, more colour, crisper", dict(targets=_t(L50=('abs', 52), chroma=('rel', 6), acutance=('rel', 0.2)), rates=False, design=False)),
     'highlight-keeper': ("open shadows and highlights kept below L* 92 (shadows are outside the search space)", dict(targets={'L95': ('max', 92.0, 3.0), 'L5': ('rel', 6.0, 4.0)})),
     'dim':           ("mid-tones at L* 45 whatever the photo, a touch warmer: every learner photo is brighter than that, two unseen ones darker", dict(targets=_t(L50=('abs', 45), warm=('rel', 2)))),

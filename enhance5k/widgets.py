@@ -327,9 +327,9 @@ class Tune(W.VBox):
         self.before_w.value = _png(_pil(self.originals[c.index])); self._show(c, self.after_w)
 
     def _answered(self):
+        r = self.learner.recommend(); b = r['params']  # before it is kept: the shuffles it may fit are kept with it
         if self.store is not None:
             from enhance5k.learn import save_taste; save_taste(self.store, self.learner, self.user)
-        r = self.learner.recommend(); b = r['params']
         moved = {k: round(v, 2) for k, v in b.to_dict().items() if v != getattr(type(b)(), k)}
         n = f"{len(self.learner.ratings)} ratings" if self.mode == 'rate' else f"{len(self.learner.choices)} choices"
         self.info.value = f"{n} · {r['why']} · it would now use {moved or 'the defaults'}".replace("<", "&lt;")
