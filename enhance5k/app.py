@@ -535,7 +535,7 @@ def _ask(st, ctx, key:str, views:list, how:str, bk:str='tune'):
     pl, k = _learner(st, ctx, key, views), f'{key}_{how}'
     if k not in st.session_state: st.session_state[k] = pl.propose() if how == 'rate' else pl.propose_pair()
     show = lambda c: from_tensor(apply(views[c.index], c.params).clamp(0, 1)).rgb  # the version, at the size shown
-    def answered(): save_taste(ctx.store, pl, ctx.user); _taste_changed(st, ctx, keep=key); st.rerun()
+    def answered(): pl.recommend(); save_taste(ctx.store, pl, ctx.user); _taste_changed(st, ctx, keep=key); st.rerun()  # recommend first: the shuffles it may fit are kept with the taste, not fitted again for each upload's 'my taste'
     if how == 'rate':
         c = st.session_state[k]; st.caption(f"Round {pl.n + 1}: how much do you like this version of your photo? 1: not at all, 5: very much")
         c1, c2 = st.columns(2); c1.image(from_tensor(views[c.index]).rgb, caption='Your photo'); c2.image(show(c), caption='This version')
