@@ -405,7 +405,7 @@ class PreferenceLearner:
                  min_feedback:int=6, # answers before anything but the defaults is recommended
                  min_confidence:float=0.8, # least chance of an improvement to recommend a change
                  min_evidence:float=2.0, # nats by which left-out answers must be predicted better than with no preference (the data must show one)
-                 permutations:int=9, # refits with the ratings shuffled within each photo, whose left-out evidence the answers' must beat (0: none)
+                 permutations:int=19, # refits with the ratings shuffled within each photo, whose left-out evidence the answers' must beat (0: none)
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
