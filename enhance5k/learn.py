@@ -563,9 +563,14 @@ def _shuffled(r:torch.Tensor, # (n,) ratings
     return out
 
 @patch
+def _null_key(self:PreferenceLearner)->tuple:
+    "What the shuffles' evidence is for: the numbers of ratings and choices, and of shuffles."
+    return (len(self.ratings), len(self.outcome), self.permutations)
+
+@patch
 def null_evidence(self:PreferenceLearner)->float|None:
     "The most left-out evidence (nats) of `permutations` tastes fitted afresh to the ratings shuffled within each photo: what these answers show with any taste in them taken out (None: no ratings or no shuffles)."
-    key = (len(self.ratings), len(self.outcome), self.permutations)
+    key = self._null_key()
     if getattr(self, '_null', (None,))[0] == key: return self._null[1]
     if not self.ratings or not self.permutations: return None
     g, r, idx, best = torch.Generator().manual_seed(self.seed), torch.as_tensor(self.ratings, dtype=torch.float64), torch.as_tensor(self.idx), -math.inf
@@ -621,7 +626,7 @@ def state(self:PreferenceLearner)->dict:
     return {'version': 1, 'settings': {k: getattr(self, k) for k in _SETTINGS} | {'space': list(self.space)}, 'U': t(self.U), 'mu': t(self.model.mu), 'sd': t(self.model.sd),
             'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp), 'log_sq': float(self.model.log_sq)},
             'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome), 'signatures': list(self.signatures),
-            'null': [list(self._null[0]), self._null[1]] if getattr(self, '_null', None) else None}  # the shuffles' evidence, once worked out: a taste loaded for each photo need not refit them
+            'null': [list(self._null[0]), self._null[1]] if getattr(self, '_null', (None,))[0] == self._null_key() else None}  # the shuffles' evidence for these answers, once worked out: a taste loaded for each photo need not refit them (for fewer answers it says nothing)
 
 _BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo, TasteGP's defaults
 
