@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PARAM_SPECS', 'WB_KAPPA', 'CLARITY_SIGMA', 'DENOISE_SIGMA', 'MEASURES', 'SEARCH_SPACE', 'EnhanceParams', 'wb_gains',
-           'white_balance', 'exposure', 'tone', 'colour', 'clarity', 'sharpen', 'dct_shrink', 'denoise', 'apply',
-           'Adjust', 'local_contrast', 'shadow_level', 'highlight_level', 'auto_params', 'cast', 'to_params',
+__all__ = ['PARAM_SPECS', 'WB_KAPPA', 'CLARITY_SIGMA', 'DENOISE_SIGMA', 'MEASURES', 'SEARCH_SPACE', 'VIEW_SHORT', 'EnhanceParams',
+           'wb_gains', 'white_balance', 'exposure', 'tone', 'colour', 'clarity', 'sharpen', 'dct_shrink', 'denoise',
+           'apply', 'Adjust', 'local_contrast', 'shadow_level', 'highlight_level', 'auto_params', 'cast', 'to_params',
            'to_coords', 'view_of']
 
 # %% ../nbs/05_adjust.ipynb #406572d8
@@ -312,6 +312,12 @@ def to_coords(p:EnhanceParams, # the parameters
     "Search coordinates of `p`."
     lo, hi = _box(space); v = torch.tensor([float(getattr(p, k)) for k in space]); return (v - lo) / (hi - lo) * 2 - 1
 
+VIEW_SHORT = 16 # least short side of a view (px; never more than the image's own): a panorama's view keeps some height
+
+def _long(h:int, w:int, edge:int)->float:
+    "The long edge of the view of an h x w image: `edge`, or more where the short side would fall under `VIEW_SHORT`."
+    return max(edge, min(max(h, w), VIEW_SHORT * max(h, w) / max(1, min(h, w))))
+
 def _pixels(image, edge:int)->tuple[torch.Tensor, tuple]:
     "A float tensor of a tensor, an enhance5k Image, a Pillow image, an (H,W,3) array or a path, and the (H, W) its view is sized by; a path's JPEG is decoded at the smallest DCT scale still `edge` large, and a big 8-bit image box-reduced first (no float copy of all of it)."
     if isinstance(image, torch.Tensor): return image, tuple(image.shape[-2:])
@@ -320,15 +326,16 @@ def _pixels(image, edge:int)->tuple[torch.Tensor, tuple]:
         if not (np.isfinite(image).all() and 0 <= image.min() and image.max() <= 1): raise InvalidImageError("a float array must hold values in [0, 1]")
         return torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32)).permute(2, 0, 1)[None], image.shape[:2]
     if not isinstance(image, (Image, PILImage.Image, np.ndarray)): image = read_image(image, draft=(edge, edge))  # then as an image in memory: a PNG or TIFF has no draft
-    img = as_image(image); f = max(img.rgb.shape[:2]) // (2 * edge)
+    img = as_image(image); f = int(max(img.rgb.shape[:2]) // (2 * _long(*img.rgb.shape[:2], edge)))
     return to_tensor(Image(np.asarray(PILImage.fromarray(img.rgb).reduce(f))) if f > 1 and img.bits == 8 else img), img.rgb.shape[:2]
 
 def view_of(image, # a (1,3,H,W) tensor in [0,1], an enhance5k Image, a Pillow image, an (H,W,3) array (uint8, uint16, or float in [0, 1]), or a path
             edge:int=128, # long edge of the view
            )->torch.Tensor:
-    "A small float view (1,3,h,w) of an image (MATLAB bicubic, antialiased)."
+    "A small float view (1,3,h,w) of an image (MATLAB bicubic, antialiased); its short side at least `VIEW_SHORT` px."
     x, (h, w) = _pixels(image, edge)  # a 48 MP photo's view without a float copy of all of it
     if x.ndim != 4 or x.shape[:2] != (1, 3): raise InvalidImageError(f"expected an image (1,3,H,W), got shape {tuple(x.shape)}")
-    s = edge / max(h, w)
+    if min(h, w) < 2: raise InvalidImageError(f"a {w}x{h} image is too small to learn from or measure: at least 2 px on each side")
+    s = _long(h, w, edge) / max(h, w)
     return x.float() if s >= 1 else imresize(x.float(), size=(max(1, round(h * s)), max(1, round(w * s)))).clamp(0, 1)
 

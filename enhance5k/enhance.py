@@ -467,11 +467,16 @@ def _copy(r:EnhanceResult)->EnhanceResult:
     im = r.image; a = None if im.alpha is None else im.alpha.copy()
     return replace(r, image=Image(im.rgb.copy(), a, replace(im.meta)))
 
+def _big_enough(size:tuple)->tuple:
+    "`size` (W, H) when both sides are at least 2 px (what the analysis's 3x3 filters need), else an InvalidImageError."
+    if min(size) < 2: raise InvalidImageError(f"a {size[0]}x{size[1]} image is too small to enhance: enhance5k needs at least 2 px on each side")
+    return size
+
 def _read(input, target:str)->tuple[Image, tuple]:
     "Read the input, refusing an over-limit output from the header alone; a downscale decodes a JPEG at a reduced DCT scale. Returns the image and its full size."
-    if isinstance(input, Image): check_output(target_size(input.size, target), target); return input, input.size
-    if not isinstance(input, (str, os.PathLike, bytes, bytearray)): img = read_image(input); check_output(target_size(img.size, target), target); return img, img.size
-    full = image_size(input); out = check_output(target_size(full, target), target)
+    if isinstance(input, Image): check_output(target_size(_big_enough(input.size), target), target); return input, input.size
+    if not isinstance(input, (str, os.PathLike, bytes, bytearray)): img = read_image(input); check_output(target_size(_big_enough(img.size), target), target); return img, img.size
+    full = _big_enough(image_size(input)); out = check_output(target_size(full, target), target)
     return read_image(input, draft=out if out[0] <= full[0] and out[1] <= full[1] else None), full
 
 def enhance(input, # a path, bytes, file object, an enhance5k Image, a Pillow image or an (H,W,3) uint8/uint16 array

@@ -529,11 +529,16 @@ def write_image(img, # an `Image` (or a Pillow image)
     fmt = format_for(path, format)
     return atomic_write(_encode_pieces(img, fmt, quality, compress_level, convert), path, overwrite)
 
+_PNG_MODES = ('1', 'L', 'LA', 'I', 'I;16', 'I;16B', 'P', 'RGB', 'RGBA') # Pillow modes a PNG holds
+
 def from_pil(im:PILImage.Image)->Image:
     "An `Image` from a Pillow image: RGB and RGBA pixels taken as they are (and the ICC profile), other modes converted as `read_image` would."
     if im.mode in ('RGB', 'RGBA'):
         a = np.asarray(im); alpha = np.ascontiguousarray(a[..., 3]) if im.mode == 'RGBA' else None
         return Image(np.ascontiguousarray(a[..., :3]), alpha, ImageMeta(mode=im.mode, icc=im.info.get('icc_profile') or None))
+    if im.mode not in _PNG_MODES:  # CMYK, YCbCr, LAB, HSV, float...: converted as `read_image` converts them in a file
+        try: return from_pil(im.convert('RGBA' if {'A', 'a'} & set(im.getbands()) else 'RGB'))
+        except (ValueError, OSError) as e: raise InvalidImageError(f"cannot take a Pillow image of mode {im.mode}: {e}") from None
     b = _io.BytesIO(); im.save(b, 'PNG'); return read_image(b.getvalue())
 
 def as_image(x)->Image:

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
+from PIL import Image as PILImage
 from torch.func import vmap
 from .core import *
+from .io import Image
 from .ops import imresize
 from .adjust import EnhanceParams, PARAM_SPECS, apply, SEARCH_SPACE, to_params, to_coords, view_of
 from . import metrics as M
@@ -447,6 +449,15 @@ def _signature(v:torch.Tensor, # a view (1,3,h,w) in [0,1]
     "What a photo looks like, small enough to keep with the taste: its 16-px view, rounded."
     return view_of(v, 16)[0].mul(1e4).round().div(1e4).tolist()
 
+def _photos(images)->list:
+    "The learner's photos as a list: one photo (a path, bytes, an Image, a Pillow image, an array, a (1,3,H,W) tensor) is a list of one, a (B,3,H,W) tensor B photos."
+    if isinstance(images, (str, Path, bytes, Image, PILImage.Image, np.ndarray)): return [images]
+    if isinstance(images, torch.Tensor): return list(images.split(1)) if images.ndim == 4 else [images]
+    try: images = list(images)
+    except TypeError: raise ConfigError(f"PreferenceLearner needs photos (a list of paths, Images, Pillow images, arrays or tensors), got {type(images).__name__}") from None
+    if not images: raise ConfigError("PreferenceLearner needs at least one image")
+    return images
+
 class PreferenceLearner:
     "Learn a person's taste from 1-5 ratings and A/B choices; recommend parameters per photo."
     def __init__(self, images:list, # the photos to propose variants of (tensors, Images or paths)
@@ -471,7 +482,7 @@ class PreferenceLearner:
                  photo_sd:float=0.3, # prior median sd of each photo's own deviation from the shared taste (rating points): answers that disagree between photos make it unsure on new ones (0: one taste for all)
                  gp:dict|None=None, # TasteGP settings (JSON-able: they are kept with the taste)
                 ):
-        if not len(images): raise ConfigError("PreferenceLearner needs at least one image")
+        images = _photos(images)
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')

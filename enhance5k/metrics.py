@@ -247,7 +247,8 @@ def noise_sigma(x, block:int=32, q:float=0.1):
     "Immerkær's noise σ (on [0,1]) per image: per channel and 32-px block, the `q` quantile over unclipped blocks."
     check_image(x, 'image', unit_range=True)
     B, C, H, W = x.shape; x = x.float()
-    if min(H, W) < block + 2: block = max(4, min(H, W) - 2)
+    if min(H, W) < 3: return torch.zeros(B, device=x.device)  # no room for the mask: nothing to measure
+    if min(H, W) < block + 2: block = max(1, min(H, W) - 2)  # a small image (a view of a panorama) in smaller blocks
     h = x[..., :, :-2] - 2 * x[..., :, 1:-1] + x[..., :, 2:]  # Immerkær's mask is [1,-2,1] outer [1,-2,1]: separable
     r = (h[..., :-2, :] - 2 * h[..., 1:-1, :] + h[..., 2:, :]).abs_()
     s = math.sqrt(math.pi / 2) / 6 * _blocks(r, block).mean((2, 4))

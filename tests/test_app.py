@@ -92,6 +92,23 @@ def test_my_taste_says_what_it_would_do_to_a_photo(home):
     e = FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').enhancements()[-1]
     assert e['params']['temperature'] == want['params'].temperature, (e['params'], want['params'])  # the job used what the line said
 
+def test_a_panorama_upload_gets_my_taste_and_can_be_tuned_on(home):
+    "A 30:1 panorama: 'my taste' says what it would do and 'Tune on this photo' asks about it (its small views used to be 2 px high, and the noise measure failed on them)."
+    import hashlib
+    from enhance5k.feedback import FeedbackStore
+    from enhance5k.learn import PreferenceLearner, save_taste
+    from enhance5k.raters import panel
+    photos = [np.random.default_rng(s).integers(40, 220, (64, 96, 3), dtype=np.uint8) for s in (2, 3)]
+    r = panel(photos, names=['warmer'])[0]; pl = PreferenceLearner(photos, seed=0, candidates=64)
+    for _ in range(12): c = pl.propose(); pl.record(c, r(c))
+    at = start(); save_taste(FeedbackStore(home / 'home' / 'feedback' / 'feedback.db'), pl, 'local')
+    data = photo(5, 960, 32); h = hashlib.sha256(data).hexdigest()[:16]
+    at.file_uploader[0].set_value(('pano.png', data, 'image/png')).run(); at.radio(key='mode').set_value('my taste').run(); assert not at.exception, at.exception
+    assert any(t.startswith('pano.png: my taste') for t in texts(at).splitlines()), texts(at)
+    at.toggle(key=f'tp_{h}_on').set_value(True).run(); assert not at.exception, at.exception
+    at.button(key=f'tp_{h}_r4').click().run(); assert not at.exception, at.exception
+    assert len(FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').taste_state('local')['ratings']) == 13
+
 def test_tuning_on_an_upload_adds_what_is_said_about_that_photo_to_the_kept_taste(home):
     "'Tune on this photo' on the Enhance page asks about that upload, going on from the kept taste: every answer is kept, known as that photo's, 'my taste' on it is worked out again, and the tuning page's learner takes them over."
     import dataclasses, hashlib, torch

@@ -101,3 +101,39 @@ def test_a_person_who_comes_back_adds_to_their_kept_taste(tmp_path):
     s = FeedbackStore(db).taste_state('ana')
     assert s['ratings'] == [5, 1, 4, 5, 1, 4]  # nothing said the first day is lost
     assert s['idx'] == [1, 0, 1, 1, 0, 1] and len(s['signatures']) == 2  # dark, bright, dark both days, numbered as the second day lists them (bright 0, dark 1)
+
+def _odd_photos(tmp):
+    "What people bring besides 3:2 photos: a 30:1 panorama (a file), a 16:1 tall strip, a CMYK and a 16-bit grey Pillow image, a 2-px strip."
+    from PIL import Image as PILImage
+    from enhance5k.io import Image, write_image
+    g = np.random.default_rng(1); tex = lambda h, w, lo=30, hi=220: np.clip(np.linspace(lo, hi, w)[None, :, None] + g.normal(0, 8, (h, w, 3)), 0, 255).astype(np.uint8)
+    pano = write_image(Image(tex(100, 3000)), tmp / 'pano.png')
+    return {'panorama': pano, 'tall strip': Image(tex(2400, 150)), 'CMYK': PILImage.fromarray(tex(60, 90)).convert('CMYK'),
+            '16-bit grey': PILImage.fromarray((tex(60, 90)[..., 0].astype(np.uint16) * 257)), '2-px strip': tex(2, 400)}
+
+def test_the_learner_takes_the_photos_people_bring(tmp_path):
+    "Each odd photo: proposed on, rated, recommended for (also as a new photo), and a panorama enhanced with params='learned'; before, a panorama or a strip failed inside the noise measure and a CMYK image inside Pillow."
+    from enhance5k.learn import PreferenceLearner
+    from enhance5k.enhance import enhance
+    from enhance5k.adjust import EnhanceParams
+    odd = _odd_photos(tmp_path); base = _photos(tmp_path)
+    for name, photo in odd.items():
+        pl = PreferenceLearner([photo, base[0]], seed=0, candidates=32)
+        for _ in range(8): c = pl.propose(); pl.record(c, 4 if c.index == 0 else 2)
+        assert isinstance(pl.best(photo), EnhanceParams), name
+        assert isinstance(pl.recommend(base[1])['params'], EnhanceParams), name
+    pl = PreferenceLearner(base, seed=0, candidates=32)  # a taste from ordinary photos, used on the panorama
+    for _ in range(8): c = pl.propose(); pl.record(c, 3)
+    r = enhance(odd['panorama'], 'x2', model='bicubic', params='learned', taste=pl, cache=False)
+    assert r.image.size == (6000, 200)
+
+def test_the_learner_names_what_it_cannot_take(tmp_path):
+    "A single photo is a list of one; what is not photos, or a photo under 2 px, gets a named error."
+    from enhance5k.learn import PreferenceLearner
+    from enhance5k.core import ConfigError, InvalidImageError
+    one = _photos(tmp_path)[0]
+    assert len(PreferenceLearner(one, candidates=8).views) == 1 and len(PreferenceLearner(str(one), candidates=8).views) == 1
+    assert len(PreferenceLearner(torch.rand(3, 3, 20, 30), candidates=8).views) == 3  # a batch tensor: its photos
+    for bad in (None, 5, []):
+        with pytest.raises(ConfigError): PreferenceLearner(bad)
+    with pytest.raises(InvalidImageError, match='too small'): PreferenceLearner([np.zeros((1, 50, 3), np.uint8)])
