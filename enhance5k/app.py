@@ -16,7 +16,7 @@ import functools, hashlib, hmac, json, math, os, re, secrets, sqlite3, statistic
 from contextlib import contextmanager
 from pathlib import Path
 from .core import *
-from .io import image_size, sniff_format
+from .io import image_size, sniff_format, to_8bit
 from .feedback import FeedbackStore
 from fastcore.basics import patch
 
@@ -421,7 +421,7 @@ def _is_loopback(host:str)->bool: return host in ('127.0.0.1', 'localhost', '::1
 
 @functools.lru_cache(maxsize=64)
 def _small_cached(path:str, edge:int, mtime:float):
-    a = shrink(path, edge).rgb; a.setflags(write=False); return a
+    a = to_8bit(shrink(path, edge).rgb); a.setflags(write=False); return a  # the page shows 8 bits: a 16-bit result's preview is rounded, not refused by st.image
 
 def _small(path, edge:int=1024):
     "A small RGB array of an image file, for the page (decoded at a reduced scale where the format allows; kept for the next rerun)."

@@ -21,9 +21,10 @@ from .feedback import FeedbackStore, WandbSink
 
 # %% ../nbs/10_widgets.ipynb #d98eb213
 def _pil(x)->PILImage.Image:
-    "An 8-bit RGB Pillow image from an Image, path, bytes, Pillow image, array or tensor."
+    "An 8-bit RGB Pillow image from an Image (or an EnhanceResult's), path, bytes, Pillow image, array or tensor."
     if isinstance(x, PILImage.Image): return x.convert('RGB')
     if isinstance(x, (str, Path, bytes, bytearray)): x = read_image(bytes(x) if isinstance(x, bytearray) else x)
+    if isinstance(getattr(x, 'image', None), Image): x = x.image  # an EnhanceResult: its output
     if isinstance(x, Image): return PILImage.fromarray(to_8bit(x.rgb))
     if hasattr(x, 'detach'): x = x.detach().cpu().clamp(0, 1)[0].permute(1, 2, 0).mul(255).add(0.5).byte().numpy()
     a = np.asarray(x)

@@ -74,6 +74,23 @@ def test_upload_plan_enhance_rate_is_stored(home):
     next(b for b in at.button if b.label == 'Forget my taste').click().run(); assert not at.exception, at.exception  # starting over
     assert 'Round 1' in texts(at) and FeedbackStore(home / 'home' / 'feedback' / 'feedback.db').taste_state('local') is None, texts(at)
 
+@pytest.mark.parametrize('grey', [False, True])
+def test_a_16_bit_upload_is_previewed_compared_and_tuned_on(home, grey):
+    "A 16-bit PNG (RGB or grey): the job's preview, Compare & rate with its zoom, History and the tuning page show it (st.image refused the 16-bit preview, and the jobs panel failed on every page after)."
+    from enhance5k.io import Image, encode_image
+    a = np.random.default_rng(7).integers(10000, 60000, (32, 48, 3), dtype=np.uint16)
+    data = _png16_grey(a[..., 0]) if grey else encode_image(Image(a))
+    at = enhance_one(start(), 'deep.png', data); assert not at.exception and not errors(at), (at.exception, errors(at))
+    assert 'done' in texts(at) and len(at.get('image')) >= 1  # the preview is shown
+    at.sidebar.radio[0].set_value('Compare & rate').run(); assert not at.exception, at.exception
+    at.toggle(key='zoom_on').set_value(True).run(); assert not at.exception and not errors(at), (at.exception, errors(at))
+    for page in ('History', 'Tune to my taste', 'Enhance'): at.sidebar.radio[0].set_value(page).run(); assert not at.exception, (page, at.exception)
+
+def _png16_grey(a:np.ndarray)->bytes:
+    "A 16-bit greyscale PNG of `a` (Pillow's I;16)."
+    import PIL.Image
+    b = io.BytesIO(); PIL.Image.fromarray(a.astype(np.uint16)).save(b, 'PNG'); return b.getvalue()
+
 def test_my_taste_says_what_it_would_do_to_a_photo(home):
     "With a taste sure of itself, the Enhance page says what 'my taste' will change on the uploaded photo, and the job uses it."
     from enhance5k.feedback import FeedbackStore
