@@ -357,17 +357,35 @@ def _prior_gram(self:TasteGP, X:torch.Tensor, same:torch.Tensor)->torch.Tensor:
     d = len(self.cols); t = lambda v: torch.tensor(v, dtype=torch.float64)
     return _gram(X, same, t([self.ls0] * d), t([self.sf0] * d), t(0.3), t(0.7), t(self.sq0))
 
+def _null_terms(yr:torch.Tensor)->torch.Tensor:
+    "Log density of each raw rating under no preference: a normal with the mean and spread (at least 0.1) of the other ratings."
+    n = len(yr)
+    if n < 3: return _logn(yr, yr.sum() - yr if n == 2 else torch.zeros_like(yr), torch.ones_like(yr))  # one other rating (or none): its value, sd 1
+    mu = (yr.sum() - yr) / (n - 1); return _logn(yr, mu, ((yr.pow(2).sum() - yr.pow(2)) / (n - 1) - mu.pow(2)).clamp_min(0.01))
+
+def _loo_closed(Kf, y, sn2)->tuple[torch.Tensor, torch.Tensor]:
+    "Each rating's left-out predictive mean and variance when there are no choices: the Gaussian case in closed form, from one inverse of K + noise (instead of a fit per rating)."
+    Ci = torch.linalg.inv(Kf + sn2 * torch.eye(len(Kf), dtype=Kf.dtype)); d = Ci.diagonal()
+    return y - (Ci @ y) / d, 1 / d
+
+@patch
+def _loo_refits(self:TasteGP, Kf, y, sn2, X, n, ia, ib, o, off)->tuple[torch.Tensor, torch.Tensor]:
+    "Each rating's left-out predictive mean and variance, the Laplace posterior refitted without it (what choices among the answers need)."
+    ms, vs = [], []
+    for i in range(n):
+        keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2, off[keep])
+        k = Kf[i, keep]; ms.append(k @ a); vs.append(Kf[i, i] - k @ A @ k + sn2)
+    return torch.stack(ms), torch.stack(vs)
+
 @patch
 def _loo_terms(self:TasteGP, Kf, y, sn2, # kernel matrix, centred ratings and noise variance under the fitted hyperparameters
                Kp, X, n, ia, ib, o, off, # the prior's kernel matrix, and the rest of `fit`'s arguments
               )->torch.Tensor:
     "Each left-out answer's nats against no preference, as a tensor (so that `vmap` can take many readings of the same answers at once)."
-    yr = y + off[:n]; K = len(ia); out = []
-    for i in range(n):  # each rating left out
-        keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2, off[keep])
-        k = Kf[i, keep]; v = (Kf[i, i] - k @ A @ k + sn2).clamp_min(1e-9); rest = yr[keep[keep < n]]
-        mu0 = rest.mean() if len(rest) else torch.zeros((), dtype=y.dtype); v0 = rest.std(unbiased=False).clamp_min(0.1) ** 2 if len(rest) > 1 else torch.ones((), dtype=y.dtype)
-        out.append(_logn(y[i], k @ a, v) - _logn(yr[i], mu0, v0))
+    K = len(ia); out = []
+    if n:  # each rating left out
+        m, v = _loo_closed(Kf, y, sn2) if not K else self._loo_refits(Kf, y, sn2, X, n, ia, ib, o, off)
+        out.append(_logn(y, m, v.clamp_min(1e-9)) - _null_terms(y + off[:n]))
     for c in range(K):  # each decided choice left out (a tie says nothing a coin could get wrong)
         if o[c] == 0.5: continue
         keep = torch.tensor([j for j in range(len(X)) if j not in (int(ia[c]), int(ib[c]))]); kc = torch.tensor([j for j in range(K) if j != c], dtype=torch.long)
@@ -375,8 +393,8 @@ def _loo_terms(self:TasteGP, Kf, y, sn2, # kernel matrix, centred ratings and no
         a, A = _post(Kp[keep][:, keep], y, n, ia2, ib2, o[kc], self, 0.6 ** 2, off[keep])
         d = Kp[int(ia[c]), keep] - Kp[int(ib[c]), keep]; m = d @ a + off[ia[c]] - off[ib[c]]
         v = (Kp[ia[c], ia[c]] + Kp[ib[c], ib[c]] - 2 * Kp[ia[c], ib[c]] - d @ A @ d).clamp_min(0)
-        out.append(torch.special.ndtr((2 * o[c] - 1) * m / (self.cn ** 2 + v).sqrt()).clamp_min(1e-12).log() - math.log(0.5))
-    return torch.stack(out) if out else torch.zeros(0, dtype=y.dtype)
+        out.append((torch.special.ndtr((2 * o[c] - 1) * m / (self.cn ** 2 + v).sqrt()).clamp_min(1e-12).log() - math.log(0.5))[None])
+    return torch.cat(out) if out else torch.zeros(0, dtype=y.dtype)
 
 @patch
 def loo(self:TasteGP)->float:
