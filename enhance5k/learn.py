@@ -418,12 +418,13 @@ def fresh_loo(self:TasteGP, f:torch.Tensor, # (n, d) features of the rated varia
     X, ph, same, off, ia, ib, o, Y, _ = self._prepare(f, R, fa, fb, outcome, photos); n, N = len(f), len(X)
     if not N: return torch.zeros(len(Y), dtype=torch.float64)
     lap, chunk, out = vmap(lambda y, *h: self._laplace(X, y, n, ia, ib, o, same, off, *h)[3]), max(1, int(budget // (N * N * len(self.cols)))), []
+    Kp = self._prior_gram(X, same)  # the prior's kernel: the same for every set
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='There is a performance drop because we have not yet implemented the batching rule')  # log_ndtr (choices) runs one set at a time inside vmap: right, only slower
         for Yc in Y.split(chunk):
             th = self._search(lambda *h: lap(Yc, *h), [t.expand(len(Yc), *t.shape) for t in self._hypers()], self.steps if steps is None else steps)
             with torch.no_grad():
-                Kf, Kp = vmap(lambda *h: _gram(X, same, *h))(*(t.exp() for t in (th[0], th[1], th[3], th[4], th[5]))), self._prior_gram(X, same)
+                Kf = vmap(lambda *h: _gram(X, same, *h))(*(t.exp() for t in (th[0], th[1], th[3], th[4], th[5])))
                 out.append(vmap(lambda K, y, s: self._loo_terms(K, y, s, Kp, X, n, ia, ib, o, off).sum())(Kf, Yc, th[2].exp() ** 2))
     return torch.cat(out)
 
