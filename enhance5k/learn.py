@@ -167,14 +167,18 @@ FEATURES = feature_names() # names of `describe`'s columns (default space)
 TASTE_FEATURES = ('param:', 'look:brightness', 'change:', 'clipped') # the columns a taste is learned on, by name prefix (see below)
 
 # %% ../nbs/08_learn.ipynb #af1534e0
+def _sq(X1:torch.Tensor, X2:torch.Tensor)->torch.Tensor:
+    "Squared differences (N1, N2, d) of every pair, per feature: no hyperparameter in them, so fits of many hyperparameters (`vmap`) share them."
+    return (X1[:, None, :] - X2[None, :, :]) ** 2
+
 def _kernel(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor, sf:torch.Tensor, sj:torch.Tensor)->torch.Tensor:
     "Additive ARD kernel plus a joint one (N1, N2): a 1-D squared exponential per feature with its own sd (`sf`, (d,)) + sj² · one squared exponential over all of them (length scales doubled)."
-    d2 = (((X1[:, None, :] - X2[None, :, :]) / ls) ** 2)
-    return (sf ** 2 * torch.exp(-0.5 * d2)).sum(-1) + sj ** 2 * torch.exp(-0.125 * d2.sum(-1))
+    D2, w = _sq(X1, X2), ls ** -2  # the sums over features as products: half the (N1, N2, d) tensors to keep for the gradient
+    return torch.exp(-0.5 * D2 * w) @ sf ** 2 + sj ** 2 * torch.exp(-0.125 * (D2 @ w))
 
 def _joint(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor)->torch.Tensor:
     "The joint squared exponential (N1, N2) over all features, length scales doubled: the shape of a photo's own deviation from the shared taste."
-    return torch.exp(-0.125 * (((X1[:, None, :] - X2[None, :, :]) / ls) ** 2).sum(-1))
+    return torch.exp(-0.125 * (_sq(X1, X2) @ ls ** -2))
 
 def _gram(X:torch.Tensor, same:torch.Tensor, ls, sf, sj, sp, sq)->torch.Tensor:
     "The kernel matrix of the answers: the shared taste (`_kernel`), and for answers of the same photo (`same`) its offset (sd `sp`) and its own deviation (sd `sq`), plus jitter."
@@ -459,7 +463,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance_window,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
 
 SAME_PHOTO = 2 / 255 # most mean difference of two photos' signatures for them to be one photo (a JPEG read at reduced size against in full: under 0.4/255; two different photos: over 50/255)
 
@@ -492,6 +496,7 @@ class PreferenceLearner:
                  min_confidence:float=0.8, # least chance of an improvement to recommend a change
                  min_evidence:float=2.0, # nats by which left-out answers must be predicted better than with no preference (the data must show one)
                  permutations:int=19, # refits with the ratings shuffled within each photo, whose left-out evidence the answers' must beat (0: none)
+                 chance_window:int=100, # the shuffle test looks at the latest this many ratings and choices at most, so a long history's wait stops growing
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
@@ -506,6 +511,7 @@ class PreferenceLearner:
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
         if isinstance(permutations, bool) or not isinstance(permutations, int) or permutations < 0: raise ConfigError(f"permutations must be a whole number >= 0 (0: no shuffle test), got {permutations!r}")
+        if isinstance(chance_window, bool) or not isinstance(chance_window, int) or chance_window < 6: raise ConfigError(f"chance_window must be a whole number >= 6 (the latest answers the shuffle test looks at), got {chance_window!r}")
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]; self.signatures = [_signature(v) for v in self.views]
@@ -649,9 +655,14 @@ def _shuffled(r:torch.Tensor, # (n,) ratings
     return out
 
 @patch
+def _windowed(self:PreferenceLearner)->bool:
+    "Whether there are more ratings or choices than the shuffle test looks at (`chance_window`)."
+    return max(len(self.ratings), len(self.outcome)) > self.chance_window
+
+@patch
 def _null_key(self:PreferenceLearner)->tuple:
-    "What the shuffles' evidence is for: the numbers of ratings and choices, and of shuffles."
-    return (len(self.ratings), len(self.outcome), self.permutations)
+    "What the shuffles' evidence is for: the numbers of ratings and choices, and of shuffles (and the window, once there are more answers than it)."
+    return (len(self.ratings), len(self.outcome), self.permutations) + ((self.chance_window,) if self._windowed() else ())
 
 @patch
 def null_evidence(self:PreferenceLearner)->float|None:
@@ -659,11 +670,13 @@ def null_evidence(self:PreferenceLearner)->float|None:
     key = self._null_key()
     if getattr(self, '_null', (None,))[0] == key: return self._null[1]
     if not self.ratings or not self.permutations: return None
-    g, r, idx = torch.Generator().manual_seed(self.seed), torch.as_tensor(self.ratings, dtype=torch.float64), torch.as_tensor(self.idx)
-    F, fa, fb = torch.stack(self.f), torch.stack(self.fa) if self.fa else None, torch.stack(self.fb) if self.fb else None
-    m = self._taste_gp(self.model.mu, self.model.sd); m.curvature = self._pull(); R = torch.stack([_shuffled(r, idx, g) for _ in range(self.permutations)])
-    best = float(m.fresh_loo(F, R, fa, fb, self.outcome, steps=2 * m.steps, photos=self.idx).max())  # all the shuffles fitted at once
-    self._null = (key, best); return best
+    w = self.chance_window; r, c = slice(-w, None), slice(-w, None)  # the latest answers of each kind
+    g, y, idx = torch.Generator().manual_seed(self.seed), torch.as_tensor(self.ratings[r], dtype=torch.float64), torch.as_tensor(self.idx[r])
+    F, fa, fb = torch.stack(self.f[r]), torch.stack(self.fa[c]) if self.fa else None, torch.stack(self.fb[c]) if self.fb else None
+    m = self._taste_gp(self.model.mu, self.model.sd); m.curvature = self._pull(); R = torch.stack(([y] if self._windowed() else []) + [_shuffled(y, idx, g) for _ in range(self.permutations)])
+    ev = m.fresh_loo(F, R, fa, fb, self.outcome[c], steps=2 * m.steps, photos=self.idx[r])  # all the shuffles fitted at once (and, in a window, the answers themselves fitted the same way)
+    own = float(ev[0]) if self._windowed() else None; best = float(ev[1 if self._windowed() else 0:].max())
+    self._null = (key, best, own); return best
 
 @patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
@@ -675,11 +688,13 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     score = torch.where(ok, m - self.caution * s, torch.full_like(m, -1e9)); j = int(score.argmax())
     p = float(torch.distributions.Normal(0., 1.).cdf(m[j] / s[j].clamp_min(1e-9))) if j else 0.5
     ev = self.model.loo() if self.n >= self.min_feedback else 0.0; sure = self.n >= self.min_feedback and ev >= self.min_evidence and j != 0 and float(score[j]) > 0 and p >= self.min_confidence
-    null = self.null_evidence() if sure else None; chance = null is not None and ev <= null; sure = sure and not chance
+    null = self.null_evidence() if sure else None; own = self._null[2] if null is not None and self._windowed() else ev  # in a window: the latest answers, fitted as the shuffles are
+    chance = null is not None and own <= null; sure = sure and not chance
+    latest = f"the latest {self.chance_window} " if self._windowed() else ''
     why = (f"not enough ratings yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else
            f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults" if ev < self.min_evidence else
            "no change predicted to be better: keeping the defaults" if not j else
-           f"no preference beyond chance yet (left-out answers predicted {ev:+.1f} nats against no preference, the same ratings shuffled within each photo up to {null:+.1f}): keeping the defaults" if chance else
+           f"no preference beyond chance yet ({latest or 'left-out '}answers predicted {own:+.1f} nats against no preference, the same ratings shuffled within each photo up to {null:+.1f}): keeping the defaults" if chance else
            f"expected gain {float(m[j]):+.2f} ± {float(s[j]):.2f} rating points, P(better) {p:.2f}" + ('' if sure else ': not sure enough, keeping the defaults'))
     return {'params': _plain(to_params(self.U[j] if sure else self.u0, self.space)), 'confident': sure, 'gain': round(float(m[j]), 3),
             'gain_sd': round(float(s[j]), 3), 'p_better': round(p, 3), 'evidence': round(ev, 3), 'null_evidence': None if null is None else round(null, 3), 'feedback': self.n, 'why': why}
@@ -711,7 +726,7 @@ def state(self:PreferenceLearner)->dict:
     return {'version': 1, 'settings': {k: getattr(self, k) for k in _SETTINGS} | {'space': list(self.space)}, 'U': t(self.U), 'mu': t(self.model.mu), 'sd': t(self.model.sd),
             'hyper': {'log_ls': t(self.model.log_ls), 'log_sf': t(self.model.log_sf), 'log_sn': float(self.model.log_sn), 'log_sj': float(self.model.log_sj), 'log_sp': float(self.model.log_sp), 'log_sq': float(self.model.log_sq)},
             'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome), 'signatures': list(self.signatures),
-            'null': [list(self._null[0]), self._null[1]] if getattr(self, '_null', (None,))[0] == self._null_key() else None}  # the shuffles' evidence for these answers, once worked out: a taste loaded for each photo need not refit them (for fewer answers it says nothing)
+            'null': [list(self._null[0]), *self._null[1:]] if getattr(self, '_null', (None,))[0] == self._null_key() else None}  # the shuffles' evidence for these answers, once worked out: a taste loaded for each photo need not refit them (for fewer answers it says nothing)
 
 _BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo, TasteGP's defaults
 
@@ -719,7 +734,7 @@ _BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # wh
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
-    new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature']), 'permutations': inspect.signature(cls).parameters['permutations'].default}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
+    new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature']), 'permutations': inspect.signature(cls).parameters['permutations'].default, 'chance_window': inspect.signature(cls).parameters['chance_window'].default}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
     self = cls.__new__(cls); s = new | state['settings']
     for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
@@ -731,7 +746,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
     self.choices = [None] * len(self.outcome); self.design = self.u0[None]; self.signatures = list(state.get('signatures', []))  # saved before they were kept: every photo a new one
     if self.f or self.fa: self._refit(steps=0)
-    if state.get('null'): self._null = (tuple(state['null'][0]), state['null'][1])  # kept for these answers and settings (its key says which)
+    if state.get('null'): self._null = (tuple(state['null'][0]), *state['null'][1:], None)[:3]  # kept for these answers and settings (its key says which)
     return self
 
 @patch
