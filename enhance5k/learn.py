@@ -209,6 +209,7 @@ class TasteGP:
                  centre:torch.Tensor|None=None, # where the prior mean peaks (the defaults' coordinates; None: a zero prior mean)
                  photo_sd:float=0.0, # prior median sd of each photo's own deviation from the shared taste (rating points; 0: none, every photo's taste the same)
                  min_noise:float=0.29, # least rating noise sd (rating points): whole-number ratings carry at least their rounding's, 1/√12
+                 search_window:int=100, # the hyperparameters are searched on the latest this many ratings and half as many choices at most (a choice has two latents); the latents use every answer
                 ):
         self.mu, self.sd = mu.double(), sd.double().clamp_min(1e-6)
         self.cols = list(range(len(mu))) if cols is None else [int(c) for c in cols]; d = len(self.cols)
@@ -220,6 +221,8 @@ class TasteGP:
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
         self.curvature, self.centre = _nonneg('curvature', curvature, 'no pull toward the defaults'), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
         self.min_noise, self.X, self.ph, self.hyper, self._loo = _nonneg('min_noise', min_noise, 'no floor'), None, None, {}, None
+        if isinstance(search_window, bool) or not isinstance(search_window, int) or search_window < 1: raise ConfigError(f"search_window must be a whole number >= 1 (the latest answers the hyperparameters are searched on), got {search_window!r}")
+        self.search_window = search_window
 
     def __repr__(self): return f"TasteGP({0 if self.X is None else len(self.X)} points, signal sd {self.hyper.get('signal_sd')}, noise sd {self.hyper.get('noise_sd')})"
     def z(self, f:torch.Tensor)->torch.Tensor: return ((f.double() - self.mu) / self.sd)[..., self.cols]
@@ -278,6 +281,13 @@ def _prepare(self:TasteGP, f:torch.Tensor, R, fa, fb, outcome, photos)->tuple:
     return X, ph, same, off, ia, ib, o, r - ym[..., None], ym
 
 @patch
+def _latest(self:TasteGP, f, ratings, fa, fb, outcome, photos)->tuple:
+    "`_laplace`'s answer arguments for the latest `search_window` ratings and half as many choices: what a long history's hyperparameters are searched on."
+    w = self.search_window; cut = lambda v: None if v is None else v[max(0, len(v) - w // 2):]
+    X, _, same, off, ia, ib, o, y, _ = self._prepare(f[-w:], ratings[-w:], cut(fa), cut(fb), cut(outcome), None if photos is None else photos[-w:])
+    return X, y, len(f[-w:]), ia, ib, o, same, off
+
+@patch
 def _search(self:TasteGP, ev, # the log evidence of hyperparameters (log_ls, log_sf, log_sn, log_sj, log_sp, log_sq), one per batch row
             th:list, # their starting values, all with the same leading batch dimensions (or none)
             steps:int)->list:
@@ -306,7 +316,9 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
     X, ph, same, off, ia, ib, o, y, ym = self._prepare(f, ratings, fa, fb, outcome, photos); n = len(f); self.ymean = float(ym)
     self.X, self.ph, args = X, ph, (X, y, n, ia, ib, o, same, off); self._args, self._loo = args, None
     if not len(X): return self
-    self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq = self._search(lambda *h: self._laplace(*args, *h)[3], self._hypers(), self.steps if steps is None else steps)
+    hargs = args if n <= self.search_window and (fa is None or len(fa) <= self.search_window // 2) else self._latest(f, ratings, fa, fb, outcome, photos)
+    self._args = hargs  # the latest answers: what the hyperparameters are searched on and the left-out check asks (`loo`)
+    self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq = self._search(lambda *h: self._laplace(*hargs, *h)[3], self._hypers(), self.steps if steps is None else steps)
     with torch.no_grad():
         fh, K_, W, ev = self._laplace(*args, *self._hypers())
         self.alpha = torch.linalg.solve(K_, fh); self.A = W @ torch.linalg.inv(torch.eye(len(K_), dtype=K_.dtype) + K_ @ W)  # k* A k*^T: what the data explain
@@ -402,7 +414,7 @@ def _loo_terms(self:TasteGP, Kf, y, sn2, # kernel matrix, centred ratings and no
 
 @patch
 def loo(self:TasteGP)->float:
-    "Leave-one-out: nats by which the taste predicts each held-out answer better than no preference (raw ratings about the others' mean, choices coin flips); > 0 means the data show a taste. The null sees the raw ratings: with the prior mean taken off, ratings that ignore it would look like a taste. Ratings use the fitted hyperparameters (the null's spread is fitted too); choices the prior's (fitted ones let random choices pass)."
+    "Leave-one-out: nats by which the taste predicts each held-out answer better than no preference (raw ratings about the others' mean, choices coin flips); > 0 means the data show a taste. The null sees the raw ratings: with the prior mean taken off, ratings that ignore it would look like a taste. Ratings use the fitted hyperparameters (the null's spread is fitted too); choices the prior's (fitted ones let random choices pass). Over the latest `search_window` answers once there are more."
     if getattr(self, '_loo', None) is not None: return self._loo
     if self.X is None or not len(self.X): return 0.0
     X, y, n, ia, ib, o, same, off = self._args
@@ -496,7 +508,7 @@ class PreferenceLearner:
                  min_confidence:float=0.8, # least chance of an improvement to recommend a change
                  min_evidence:float=2.0, # nats by which left-out answers must be predicted better than with no preference (the data must show one)
                  permutations:int=19, # refits with the ratings shuffled within each photo, whose left-out evidence the answers' must beat (0: none)
-                 chance_window:int=100, # the shuffle test looks at the latest this many ratings and choices at most, so a long history's wait stops growing
+                 chance_window:int=100, # the shuffle test looks at the latest this many ratings and half as many choices at most, so a long history's wait stops growing
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
@@ -656,8 +668,8 @@ def _shuffled(r:torch.Tensor, # (n,) ratings
 
 @patch
 def _windowed(self:PreferenceLearner)->bool:
-    "Whether there are more ratings or choices than the shuffle test looks at (`chance_window`)."
-    return max(len(self.ratings), len(self.outcome)) > self.chance_window
+    "Whether there are more ratings or choices than the shuffle test looks at (`chance_window` ratings, half as many choices)."
+    return len(self.ratings) > self.chance_window or len(self.outcome) > self.chance_window // 2
 
 @patch
 def _null_key(self:PreferenceLearner)->tuple:
@@ -670,9 +682,9 @@ def null_evidence(self:PreferenceLearner)->float|None:
     key = self._null_key()
     if getattr(self, '_null', (None,))[0] == key: return self._null[1]
     if not self.ratings or not self.permutations: return None
-    w = self.chance_window; r, c = slice(-w, None), slice(-w, None)  # the latest answers of each kind
+    w = self.chance_window; r, c = slice(max(0, len(self.ratings) - w), None), slice(max(0, len(self.outcome) - w // 2), None)  # the latest answers of each kind
     g, y, idx = torch.Generator().manual_seed(self.seed), torch.as_tensor(self.ratings[r], dtype=torch.float64), torch.as_tensor(self.idx[r])
-    F, fa, fb = torch.stack(self.f[r]), torch.stack(self.fa[c]) if self.fa else None, torch.stack(self.fb[c]) if self.fb else None
+    F, fa, fb = torch.stack(self.f[r]), torch.stack(self.fa[c]) if self.fa[c] else None, torch.stack(self.fb[c]) if self.fb[c] else None
     m = self._taste_gp(self.model.mu, self.model.sd); m.curvature = self._pull(); R = torch.stack(([y] if self._windowed() else []) + [_shuffled(y, idx, g) for _ in range(self.permutations)])
     ev = m.fresh_loo(F, R, fa, fb, self.outcome[c], steps=2 * m.steps, photos=self.idx[r])  # all the shuffles fitted at once (and, in a window, the answers themselves fitted the same way)
     own = float(ev[0]) if self._windowed() else None; best = float(ev[1 if self._windowed() else 0:].max())
