@@ -137,3 +137,22 @@ def test_the_learner_names_what_it_cannot_take(tmp_path):
     for bad in (None, 5, []):
         with pytest.raises(ConfigError): PreferenceLearner(bad)
     with pytest.raises(InvalidImageError, match='too small'): PreferenceLearner([np.zeros((1, 50, 3), np.uint8)])
+
+def test_a_long_history_is_kept_and_resumed_with_its_windows(tmp_path):
+    "More answers than the windows (small here): the shuffle test and the hyperparameter search look at the latest ones, and a kept taste does the same after a restart and goes on."
+    from enhance5k.feedback import FeedbackStore
+    from enhance5k.learn import PreferenceLearner, save_taste, load_taste
+    from enhance5k.raters import panel
+    photos = _photos(tmp_path); r = panel(photos, names=['warmer'])[0]; kw = dict(chance_window=8, gp={'search_window': 8, 'steps': 4})
+    pl = PreferenceLearner(photos, seed=0, **kw)
+    for _ in range(12): c = pl.propose(); pl.record(c, r(c))
+    for _ in range(6): a, b = pl.propose_pair(); pl.record_choice(a, b, r.choose(a, b))
+    null = pl.null_evidence(); s = pl.state()
+    assert len(s['null']) == 3 and s['null'][0][-1] == 8 and s['null'][2] is not None  # the window's shuffles and the latest answers' own evidence
+    store = FeedbackStore(tmp_path / 'fb.db'); save_taste(store, pl, user='ana'); back = load_taste(FeedbackStore(tmp_path / 'fb.db'), 'ana')
+    assert back.model.search_window == 8 and back.chance_window == 8
+    assert back.null_evidence() == null  # kept, not fitted again
+    for p in photos: assert back.recommend(p) == pl.recommend(p)
+    on = PreferenceLearner(photos, seed=1, **kw).resume(back); c = on.propose(); on.record(c, r(c))
+    assert len(on.ratings) == 13 and len(on.outcome) == 6 and on.model.search_window == 8
+    assert on.recommend(photos[0])['feedback'] == 19
