@@ -171,11 +171,23 @@ def _sq(X1:torch.Tensor, X2:torch.Tensor)->torch.Tensor:
     "Squared differences (N1, N2, d) of every pair, per feature: no hyperparameter in them, so fits of many hyperparameters (`vmap`) share them."
     return (X1[:, None, :] - X2[None, :, :]) ** 2
 
+_ROWS = 2 ** 24 # most (N1, N2, d) elements a kernel works on at once when no gradient is wanted: a long history's memory stays flat
+
+def _rows(f):
+    "`f(X1, X2, *h)` a block of rows at a time when no gradient is wanted and (N1, N2, d) would be over `_ROWS` elements: the same matrix, in bounded memory."
+    def g(X1, X2, *h):
+        step = max(1, _ROWS // (len(X2) * X1.shape[-1]))
+        if torch.is_grad_enabled() or len(X1) <= step: return f(X1, X2, *h)
+        return torch.cat([f(x, X2, *h) for x in X1.split(step)])
+    return g
+
+@_rows
 def _kernel(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor, sf:torch.Tensor, sj:torch.Tensor)->torch.Tensor:
     "Additive ARD kernel plus a joint one (N1, N2): a 1-D squared exponential per feature with its own sd (`sf`, (d,)) + sj² · one squared exponential over all of them (length scales doubled)."
     D2, w = _sq(X1, X2), ls ** -2  # the sums over features as products: half the (N1, N2, d) tensors to keep for the gradient
     return torch.exp(-0.5 * D2 * w) @ sf ** 2 + sj ** 2 * torch.exp(-0.125 * (D2 @ w))
 
+@_rows
 def _joint(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor)->torch.Tensor:
     "The joint squared exponential (N1, N2) over all features, length scales doubled: the shape of a photo's own deviation from the shared taste."
     return torch.exp(-0.125 * (_sq(X1, X2) @ ls ** -2))
