@@ -176,7 +176,7 @@ _ROWS = 2 ** 24 # most (N1, N2, d) elements a kernel works on at once when no gr
 def _rows(f):
     "`f(X1, X2, *h)` a block of rows at a time when no gradient is wanted and (N1, N2, d) would be over `_ROWS` elements: the same matrix, in bounded memory."
     def g(X1, X2, *h):
-        step = max(1, _ROWS // (len(X2) * X1.shape[-1]))
+        step = max(1, _ROWS // max(1, len(X2) * X1.shape[-1]))
         if torch.is_grad_enabled() or len(X1) <= step: return f(X1, X2, *h)
         return torch.cat([f(x, X2, *h) for x in X1.split(step)])
     return g
@@ -200,6 +200,17 @@ def _nonneg(name:str, v, zero:str)->float:
     "`v` as a float if it is a finite number >= 0, else a ConfigError naming `name` and what 0 means (`zero`)."
     if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0): raise ConfigError(f"{name} must be a finite number >= 0 (0: {zero}), got {v!r}")
     return float(v)
+
+def _whole(name:str, v, least:int, what:str)->int:
+    "`v` if it is a whole number >= `least` (not a bool), else a ConfigError naming `name` and what it is (`what`)."
+    if isinstance(v, bool) or not isinstance(v, int) or v < least: raise ConfigError(f"{name} must be a whole number >= {least} ({what}), got {v!r}")
+    return v
+
+def _latest(w:int, # the window: this many ratings, half as many choices (a choice has two latents)
+            n:int, k:int, # how many ratings and choices there are
+           )->tuple[slice, slice, bool]:
+    "The slices of the latest `w` ratings and `w // 2` choices, and whether they leave any answer out: a long history's window."
+    return slice(max(0, n - w), None), slice(max(0, k - w // 2), None), n > w or k > w // 2
 
 _OFF = -30.0 # the log of a size switched off
 
@@ -233,8 +244,7 @@ class TasteGP:
         self.ls0, self.cn, self.tie_sd, self.steps, self.newton = ls0, choice_noise, tie_sd, steps, newton
         self.curvature, self.centre = _nonneg('curvature', curvature, 'no pull toward the defaults'), None if centre is None else torch.as_tensor(centre, dtype=torch.float64)
         self.min_noise, self.X, self.ph, self.hyper, self._loo = _nonneg('min_noise', min_noise, 'no floor'), None, None, {}, None
-        if isinstance(search_window, bool) or not isinstance(search_window, int) or search_window < 1: raise ConfigError(f"search_window must be a whole number >= 1 (the latest answers the hyperparameters are searched on), got {search_window!r}")
-        self.search_window = search_window
+        self.search_window = _whole('search_window', search_window, 1, 'the latest answers the hyperparameters are searched on')
 
     def __repr__(self): return f"TasteGP({0 if self.X is None else len(self.X)} points, signal sd {self.hyper.get('signal_sd')}, noise sd {self.hyper.get('noise_sd')})"
     def z(self, f:torch.Tensor)->torch.Tensor: return ((f.double() - self.mu) / self.sd)[..., self.cols]
@@ -292,12 +302,9 @@ def _prepare(self:TasteGP, f:torch.Tensor, R, fa, fb, outcome, photos)->tuple:
     ia, ib = torch.arange(n, n + K), torch.arange(n + K, n + 2 * K); o = torch.as_tensor(outcome if K else [], dtype=torch.float64)
     return X, ph, same, off, ia, ib, o, r - ym[..., None], ym
 
-@patch
-def _latest(self:TasteGP, f, ratings, fa, fb, outcome, photos)->tuple:
-    "`_laplace`'s answer arguments for the latest `search_window` ratings and half as many choices: what a long history's hyperparameters are searched on."
-    w = self.search_window; cut = lambda v: None if v is None else v[max(0, len(v) - w // 2):]
-    X, _, same, off, ia, ib, o, y, _ = self._prepare(f[-w:], ratings[-w:], cut(fa), cut(fb), cut(outcome), None if photos is None else photos[-w:])
-    return X, y, len(f[-w:]), ia, ib, o, same, off
+def _answers(X, ph, same, off, ia, ib, o, y, ym)->tuple:
+    "`_laplace`'s answer arguments from `_prepare`'s."
+    return X, y, len(X) - 2 * len(ia), ia, ib, o, same, off
 
 @patch
 def _search(self:TasteGP, ev, # the log evidence of hyperparameters (log_ls, log_sf, log_sn, log_sj, log_sp, log_sq), one per batch row
@@ -326,9 +333,10 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
        )->TasteGP:
     "Fit the latents and (Adam on the Laplace evidence plus log-normal priors) the hyperparameters."
     X, ph, same, off, ia, ib, o, y, ym = self._prepare(f, ratings, fa, fb, outcome, photos); n = len(f); self.ymean = float(ym)
-    self.X, self.ph, args = X, ph, (X, y, n, ia, ib, o, same, off); self._args, self._loo = args, None
+    self.X, self.ph, args = X, ph, _answers(X, ph, same, off, ia, ib, o, y, ym); self._args, self._loo = args, None
     if not len(X): return self
-    hargs = args if n <= self.search_window and (fa is None or len(fa) <= self.search_window // 2) else self._latest(f, ratings, fa, fb, outcome, photos)
+    r, c, cut = _latest(self.search_window, n, 0 if fa is None else len(fa)); part = lambda v: None if v is None else v[c]
+    hargs = _answers(*self._prepare(f[r], ratings[r], part(fa), part(fb), part(outcome), None if photos is None else photos[r])) if cut else args
     self._args = hargs  # the latest answers: what the hyperparameters are searched on and the left-out check asks (`loo`)
     self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq = self._search(lambda *h: self._laplace(*hargs, *h)[3], self._hypers(), self.steps if steps is None else steps)
     with torch.no_grad():
@@ -534,8 +542,7 @@ class PreferenceLearner:
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
-        if isinstance(permutations, bool) or not isinstance(permutations, int) or permutations < 0: raise ConfigError(f"permutations must be a whole number >= 0 (0: no shuffle test), got {permutations!r}")
-        if isinstance(chance_window, bool) or not isinstance(chance_window, int) or chance_window < 6: raise ConfigError(f"chance_window must be a whole number >= 6 (the latest answers the shuffle test looks at), got {chance_window!r}")
+        _whole('permutations', permutations, 0, '0: no shuffle test'); _whole('chance_window', chance_window, 6, 'the latest answers the shuffle test looks at')
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]; self.signatures = [_signature(v) for v in self.views]
@@ -681,7 +688,7 @@ def _shuffled(r:torch.Tensor, # (n,) ratings
 @patch
 def _windowed(self:PreferenceLearner)->bool:
     "Whether there are more ratings or choices than the shuffle test looks at (`chance_window` ratings, half as many choices)."
-    return len(self.ratings) > self.chance_window or len(self.outcome) > self.chance_window // 2
+    return _latest(self.chance_window, len(self.ratings), len(self.outcome))[2]
 
 @patch
 def _null_key(self:PreferenceLearner)->tuple:
@@ -694,7 +701,7 @@ def null_evidence(self:PreferenceLearner)->float|None:
     key = self._null_key()
     if getattr(self, '_null', (None,))[0] == key: return self._null[1]
     if not self.ratings or not self.permutations: return None
-    w = self.chance_window; r, c = slice(max(0, len(self.ratings) - w), None), slice(max(0, len(self.outcome) - w // 2), None)  # the latest answers of each kind
+    r, c, _ = _latest(self.chance_window, len(self.ratings), len(self.outcome))  # the latest answers of each kind
     g, y, idx = torch.Generator().manual_seed(self.seed), torch.as_tensor(self.ratings[r], dtype=torch.float64), torch.as_tensor(self.idx[r])
     F, fa, fb = torch.stack(self.f[r]), torch.stack(self.fa[c]) if self.fa[c] else None, torch.stack(self.fb[c]) if self.fb[c] else None
     m = self._taste_gp(self.model.mu, self.model.sd); m.curvature = self._pull(); R = torch.stack(([y] if self._windowed() else []) + [_shuffled(y, idx, g) for _ in range(self.permutations)])
