@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'FEATURES', 'TASTE_FEATURES', 'SAME_PHOTO', 'CHANGE_SCALE',
-           'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of',
-           'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste',
-           'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
+__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'SAME_PHOTO',
+           'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad',
+           'RewardModel', 'look_of', 'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner',
+           'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
            'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
@@ -146,18 +146,23 @@ class RewardModel:
 # %% ../nbs/08_learn.ipynb #8fd30496
 LOOK = ('warmth', 'tint', 'colourfulness', 'brightness', 'contrast', 'shadows', 'highlights', 'sharpness') # what `look_of` measures
 
+BRIGHTNESS = ('median', 'mean') # what the brightness look can be: the mid-tones' level (the median luma), or the mean luma (tastes kept before 2026-12-05)
+
 def look_of(x:torch.Tensor, # images (B,3,h,w) in [0,1]
+            brightness:str='median', # the brightness look: the median luma (mid-tones) or the mean
            )->torch.Tensor:
-    "The learner's description of images: illuminant warmth and tint, colourfulness, luma mean, spread, 10th and 90th percentiles, log edge sharpness; (B, 8)."
-    y = M._luma(x).flatten(1); q = torch.quantile(y, torch.tensor([0.1, 0.9], dtype=y.dtype), dim=1).T
-    return torch.stack([M.warmth(x), M.tint(x), M.colourfulness(x) / 50, y.mean(1), y.std(1), q[:, 0], q[:, 1], torch.log(M.edge_sharpness(x) + 1e-3)], 1).float()
+    "The learner's description of images: illuminant warmth and tint, colourfulness, brightness (median or mean luma), spread, 10th and 90th percentiles, log edge sharpness; (B, 8)."
+    y = M._luma(x).flatten(1); q = torch.quantile(y, torch.tensor([0.1, 0.5, 0.9], dtype=y.dtype), dim=1).T
+    b = {'median': q[:, 1], 'mean': y.mean(1)}[brightness]
+    return torch.stack([M.warmth(x), M.tint(x), M.colourfulness(x) / 50, b, y.std(1), q[:, 0], q[:, 2], torch.log(M.edge_sharpness(x) + 1e-3)], 1).float()
 
 def describe(u:torch.Tensor, # (B, d) search coordinates of the variants
              y:torch.Tensor, # (B,3,h,w) the variants they make
              base:torch.Tensor, # (8,) `look_of` the original
+             brightness:str='median', # `look_of`'s brightness (as `base` was measured)
             )->torch.Tensor:
     "Generic features of variants: the parameters, the output's look, its change from the original, the clipped share; (B, d + 17)."
-    lk = look_of(y); return torch.cat([u.float(), lk, lk - base, M.clipped(y).float()[:, None]], 1)
+    lk = look_of(y, brightness); return torch.cat([u.float(), lk, lk - base, M.clipped(y).float()[:, None]], 1)
 
 def feature_names(space:tuple=SEARCH_SPACE)->list:
     "Names of `describe`'s columns for a search space."
@@ -495,7 +500,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance_window,noise_limit,clip_limit,colour_limit,features,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance_window,noise_limit,clip_limit,colour_limit,features,brightness,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
 
 SAME_PHOTO = 2 / 255 # most mean difference of two photos' signatures for them to be one photo (a JPEG read at reduced size against in full: under 0.4/255; two different photos: over 50/255)
 
@@ -533,6 +538,7 @@ class PreferenceLearner:
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
                  features:tuple|None=TASTE_FEATURES, # name prefixes of the features the taste is learned on (None: all of `describe`'s)
+                 brightness:str='median', # the brightness look (`look_of`): 'median', the mid-tones' level, or 'mean' (what tastes kept before 2026-12-05 were measured with)
                  curvature:float=0.8, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
                  choice_curvature:float=0.3, # its pull when the answers are A/B choices (a choice has no scale of its own); with both kinds, the mean weighted by their numbers
                  photo_sd:float=0.3, # prior median sd of each photo's own deviation from the shared taste (rating points): answers that disagree between photos make it unsure on new ones (0: one taste for all)
@@ -545,11 +551,11 @@ class PreferenceLearner:
         _whole('permutations', permutations, 0, '0: no shuffle test'); _whole('chance_window', chance_window, 6, 'the latest answers the shuffle test looks at')
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
+        if brightness not in BRIGHTNESS: raise ConfigError(f"brightness must be one of {', '.join(map(repr, BRIGHTNESS))}, got {brightness!r}")
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]; self.signatures = [_signature(v) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
-        self.cand = [self._candidates(v) for v in self.small]  # per photo: features (M, d) and feasibility (M,)
-        allf = torch.cat([c[0] for c in self.cand]); self.model = self._taste_gp(allf.mean(0), allf.std(0).clamp_min(1e-4))
+        self._measure()
         self.design = torch.cat([self.u0[None], _latin(max(0, n_init - 1), len(self.space), self.rng, span=0.6)])
         self.f, self.ratings, self.idx, self.history = [], [], [], []
         self.fa, self.fb, self.outcome, self.choices = [], [], [], []
@@ -557,6 +563,11 @@ class PreferenceLearner:
     def __repr__(self): return f"PreferenceLearner({len(self.views)} images, {len(self.ratings)} ratings, {len(self.choices)} choices, space={self.space})"
     @property
     def n(self)->int: return len(self.ratings) + len(self.choices)
+
+    def _measure(self):
+        "Every candidate's features and feasibility on the learner's photos (`cand`), and a taste with no answers standardised by them."
+        self.cand = [self._candidates(v) for v in self.small]; self.__dict__.pop('_seen', None)  # per photo: features (M, d) and feasibility (M,)
+        allf = torch.cat([c[0] for c in self.cand]); self.model = self._taste_gp(allf.mean(0), allf.std(0).clamp_min(1e-4))
 
     def _taste_gp(self, mu:torch.Tensor, sd:torch.Tensor)->TasteGP:
         "A TasteGP with the learner's settings, no answers yet, for features standardised by `mu` and `sd`."
@@ -575,9 +586,9 @@ class PreferenceLearner:
 def _candidates(self:PreferenceLearner, v:torch.Tensor, chunk:int=128)->tuple[torch.Tensor, torch.Tensor]:
     "Features and feasibility of every candidate on view `v`."
     with torch.no_grad():
-        base, n0, c0, fs, ok = look_of(v)[0], float(M.noise_sigma(v)[0]), float(M.exposure_clipping(v)[0]), [], []
+        base, n0, c0, fs, ok = look_of(v, self.brightness)[0], float(M.noise_sigma(v)[0]), float(M.exposure_clipping(v)[0]), [], []
         for s in range(0, len(self.U), chunk):
-            u = self.U[s:s + chunk]; y = apply(v.expand(len(u), -1, -1, -1), to_params(u, self.space)); fs.append(describe(u, y, base))
+            u = self.U[s:s + chunk]; y = apply(v.expand(len(u), -1, -1, -1), to_params(u, self.space)); fs.append(describe(u, y, base, self.brightness))
             ok.append((M.noise_sigma(y) <= self.noise_limit * max(n0, 1e-3)) & (M.exposure_clipping(y) - c0 <= self.clip_limit)
                       & (M.colour_consistency(y, v.expand(len(u), -1, -1, -1)) <= self.colour_limit))
         ok = torch.cat(ok); ok[0] = True  # the defaults are always allowed
@@ -587,7 +598,7 @@ def _candidates(self:PreferenceLearner, v:torch.Tensor, chunk:int=128)->tuple[to
 def _observe(self:PreferenceLearner, u:torch.Tensor, i:int)->tuple[torch.Tensor, torch.Tensor]:
     "The view of photo i with coordinates u applied, and its features."
     with torch.no_grad():
-        p = to_params(u, self.space); return apply(self.views[i], p).clamp(0, 1), describe(u[None], apply(self.small[i], p).clamp(0, 1), look_of(self.small[i])[0])[0]
+        p = to_params(u, self.space); return apply(self.views[i], p).clamp(0, 1), describe(u[None], apply(self.small[i], p).clamp(0, 1), look_of(self.small[i], self.brightness)[0], self.brightness)[0]
 
 @patch
 def _candidate(self:PreferenceLearner, u:torch.Tensor, i:int)->Candidate:
@@ -744,7 +755,7 @@ def p_prefers(self:PreferenceLearner, image, # the photo both variants are of (t
     "P(the person prefers `b` to `a` on `image`), from the taste's posterior: how a fine-tune turns ratings into choices."
     v = view_of(image, self.edge); i = self._which(v); v = view_of(v, self.cand_edge); ps = [x if isinstance(x, EnhanceParams) else EnhanceParams(**{k: w for k, w in x.items() if k in PARAM_SPECS}) for x in (a, b)]
     with torch.no_grad():
-        u = torch.stack([to_coords(p, self.space) for p in ps]); f = describe(u, apply(v.expand(2, -1, -1, -1), to_params(u, self.space)).clamp(0, 1), look_of(v)[0])
+        u = torch.stack([to_coords(p, self.space) for p in ps]); f = describe(u, apply(v.expand(2, -1, -1, -1), to_params(u, self.space)).clamp(0, 1), look_of(v, self.brightness)[0], self.brightness)
         m, s = self.model.gain(f[1:], f[0], i)
     return float(torch.distributions.Normal(0., 1.).cdf(m[0] / s[0].clamp_min(1e-9)))
 
@@ -759,7 +770,7 @@ def state(self:PreferenceLearner)->dict:
             'f': t(self.f), 'ratings': list(self.ratings), 'idx': list(self.idx), 'fa': t(self.fa), 'fb': t(self.fb), 'outcome': list(self.outcome), 'signatures': list(self.signatures),
             'null': [list(self._null[0]), *self._null[1:]] if getattr(self, '_null', (None,))[0] == self._null_key() else None}  # the shuffles' evidence for these answers, once worked out: a taste loaded for each photo need not refit them (for fewer answers it says nothing)
 
-_BEFORE = {'features': None, 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # what a taste saved before these settings existed used: all features, no prior mean, one taste for every photo, TasteGP's defaults
+_BEFORE = {'features': None, 'brightness': 'mean', 'curvature': 0.0, 'photo_sd': 0.0, 'gp': None} # what a taste saved before these settings existed used: all features, the mean luma, no prior mean, one taste for every photo, TasteGP's defaults
 
 @patch(cls_method=True)
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
@@ -821,6 +832,9 @@ def resume(self:PreferenceLearner, kept, # the kept taste: a PreferenceLearner o
     "Take over the answers of a kept taste, before this learner's own, each photo known again by its signature; refit and return itself."
     if isinstance(kept, dict): kept = PreferenceLearner.from_state(kept)
     if tuple(kept.space) != self.space: raise ConfigError(f"the kept taste searched {list(kept.space)}, this learner searches {list(self.space)}: its answers do not fit")
+    if kept.brightness != self.brightness:  # its answers were measured another way: measure these photos that way too
+        if self.n: raise ConfigError(f"the kept taste measures brightness by the {kept.brightness}, this learner's {self.n} answers by the {self.brightness}: resume it before answering")
+        self.brightness = kept.brightness; self._measure()
     where = {}
     for j, s in enumerate(kept.signatures):
         i = self._nearest(s)
