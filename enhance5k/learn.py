@@ -148,12 +148,17 @@ LOOK = ('warmth', 'tint', 'colourfulness', 'brightness', 'contrast', 'shadows', 
 
 BRIGHTNESS = ('median', 'mean') # what the brightness look can be: the mid-tones' level (the median luma), or the mean luma (tastes kept before 2026-12-05)
 
+def _brightness(b)->str:
+    "`b` if it is one of `BRIGHTNESS`, else a ConfigError naming them."
+    if b not in BRIGHTNESS: raise ConfigError(f"brightness must be one of {', '.join(map(repr, BRIGHTNESS))}, got {b!r}")
+    return b
+
 def look_of(x:torch.Tensor, # images (B,3,h,w) in [0,1]
             brightness:str='median', # the brightness look: the median luma (mid-tones) or the mean
            )->torch.Tensor:
     "The learner's description of images: illuminant warmth and tint, colourfulness, brightness (median or mean luma), spread, 10th and 90th percentiles, log edge sharpness; (B, 8)."
     y = M._luma(x).flatten(1); q = torch.quantile(y, torch.tensor([0.1, 0.5, 0.9], dtype=y.dtype), dim=1).T
-    b = {'median': q[:, 1], 'mean': y.mean(1)}[brightness]
+    b = y.mean(1) if _brightness(brightness) == 'mean' else q[:, 1]
     return torch.stack([M.warmth(x), M.tint(x), M.colourfulness(x) / 50, b, y.std(1), q[:, 0], q[:, 2], torch.log(M.edge_sharpness(x) + 1e-3)], 1).float()
 
 def describe(u:torch.Tensor, # (B, d) search coordinates of the variants
@@ -551,7 +556,7 @@ class PreferenceLearner:
         _whole('permutations', permutations, 0, '0: no shuffle test'); _whole('chance_window', chance_window, 6, 'the latest answers the shuffle test looks at')
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
-        if brightness not in BRIGHTNESS: raise ConfigError(f"brightness must be one of {', '.join(map(repr, BRIGHTNESS))}, got {brightness!r}")
+        _brightness(brightness)
         self.space = tuple(space); self.views = [view_of(i, edge) for i in images]; self.small = [view_of(v, cand_edge) for v in self.views]; self.signatures = [_signature(v) for v in self.views]
         self.rng, self.gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
         self.u0 = to_coords(EnhanceParams(), self.space); self.U = torch.cat([self.u0[None], shells(self.u0, candidates, radii, seed)])
