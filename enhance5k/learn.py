@@ -588,12 +588,19 @@ class PreferenceLearner:
 
 # %% ../nbs/08_learn.ipynb #2f17d7b3
 @patch
+def _describe(self:PreferenceLearner, u:torch.Tensor, # (B, d) search coordinates
+              y:torch.Tensor, # (B,3,h,w) the variants they make of view `v`
+              v:torch.Tensor)->torch.Tensor:
+    "`describe` with the learner's brightness look, against view `v` as it is."
+    return describe(u, y, look_of(v, self.brightness)[0], self.brightness)
+
+@patch
 def _candidates(self:PreferenceLearner, v:torch.Tensor, chunk:int=128)->tuple[torch.Tensor, torch.Tensor]:
     "Features and feasibility of every candidate on view `v`."
     with torch.no_grad():
-        base, n0, c0, fs, ok = look_of(v, self.brightness)[0], float(M.noise_sigma(v)[0]), float(M.exposure_clipping(v)[0]), [], []
+        n0, c0, fs, ok = float(M.noise_sigma(v)[0]), float(M.exposure_clipping(v)[0]), [], []
         for s in range(0, len(self.U), chunk):
-            u = self.U[s:s + chunk]; y = apply(v.expand(len(u), -1, -1, -1), to_params(u, self.space)); fs.append(describe(u, y, base, self.brightness))
+            u = self.U[s:s + chunk]; y = apply(v.expand(len(u), -1, -1, -1), to_params(u, self.space)); fs.append(self._describe(u, y, v))
             ok.append((M.noise_sigma(y) <= self.noise_limit * max(n0, 1e-3)) & (M.exposure_clipping(y) - c0 <= self.clip_limit)
                       & (M.colour_consistency(y, v.expand(len(u), -1, -1, -1)) <= self.colour_limit))
         ok = torch.cat(ok); ok[0] = True  # the defaults are always allowed
@@ -603,7 +610,7 @@ def _candidates(self:PreferenceLearner, v:torch.Tensor, chunk:int=128)->tuple[to
 def _observe(self:PreferenceLearner, u:torch.Tensor, i:int)->tuple[torch.Tensor, torch.Tensor]:
     "The view of photo i with coordinates u applied, and its features."
     with torch.no_grad():
-        p = to_params(u, self.space); return apply(self.views[i], p).clamp(0, 1), describe(u[None], apply(self.small[i], p).clamp(0, 1), look_of(self.small[i], self.brightness)[0], self.brightness)[0]
+        p = to_params(u, self.space); return apply(self.views[i], p).clamp(0, 1), self._describe(u[None], apply(self.small[i], p).clamp(0, 1), self.small[i])[0]
 
 @patch
 def _candidate(self:PreferenceLearner, u:torch.Tensor, i:int)->Candidate:
@@ -760,7 +767,7 @@ def p_prefers(self:PreferenceLearner, image, # the photo both variants are of (t
     "P(the person prefers `b` to `a` on `image`), from the taste's posterior: how a fine-tune turns ratings into choices."
     v = view_of(image, self.edge); i = self._which(v); v = view_of(v, self.cand_edge); ps = [x if isinstance(x, EnhanceParams) else EnhanceParams(**{k: w for k, w in x.items() if k in PARAM_SPECS}) for x in (a, b)]
     with torch.no_grad():
-        u = torch.stack([to_coords(p, self.space) for p in ps]); f = describe(u, apply(v.expand(2, -1, -1, -1), to_params(u, self.space)).clamp(0, 1), look_of(v, self.brightness)[0], self.brightness)
+        u = torch.stack([to_coords(p, self.space) for p in ps]); f = self._describe(u, apply(v.expand(2, -1, -1, -1), to_params(u, self.space)).clamp(0, 1), v)
         m, s = self.model.gain(f[1:], f[0], i)
     return float(torch.distributions.Normal(0., 1.).cdf(m[0] / s[0].clamp_min(1e-9)))
 
