@@ -163,7 +163,7 @@ def table(summary, half):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--seeds', type=int, default=10); p.add_argument('--first-seed', type=int, default=0)
-    p.add_argument('--ratings', type=int, default=40); p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
+    p.add_argument('--ratings', type=int, default=40, help='ratings in the rating runs (0: none)'); p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
     p.add_argument('--ask', type=int, default=6, help='answers about each held-out photo itself, after the run (0: none)')
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
@@ -175,15 +175,15 @@ def main(argv=None):
     with ProcessPoolExecutor(a.workers) as ex:
         opt = dict(ex.map(optima, names, [kw] * len(names)))
         seeds = range(a.first_seed, a.first_seed + a.seeds)
-        jobs = [(n, s, a.ratings, 0, kw, opt[n], a.ask) for n in names if PANEL[n][1].get('rates', True) for s in seeds]
+        jobs = [(n, s, a.ratings, 0, kw, opt[n], a.ask) for n in names if a.ratings and PANEL[n][1].get('rates', True) for s in seeds]
         if a.choices: jobs += [(n, s, 0, a.choices, kw, opt[n], a.ask) for n in names for s in seeds]
         rows = list(ex.map(one, *zip(*jobs)))
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'ratings': a.ratings, 'choices': a.choices, 'ask': a.ask,
            'learner_photos': [x.name for x in photos()][:TRAIN], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
-           'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt), 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half,
-           'gates_ratings': gate_summary([r for r in rows if r['mode'] == 'ratings']), 'gates_choices': gate_summary([r for r in rows if r['mode'] == 'choices']) if a.choices else None}
+           'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt) if a.ratings else None, 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half,
+           'gates_ratings': gate_summary([r for r in rows if r['mode'] == 'ratings']) if a.ratings else None, 'gates_choices': gate_summary([r for r in rows if r['mode'] == 'choices']) if a.choices else None}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
-    print(f"{a.ratings} ratings:\n" + table(res['summary_ratings'], half) + "\n\nThe same learners under other gates:\n" + gate_table(res['gates_ratings']))
+    if a.ratings: print(f"{a.ratings} ratings:\n" + table(res['summary_ratings'], half) + "\n\nThe same learners under other gates:\n" + gate_table(res['gates_ratings']))
     if a.choices: print(f"\n{a.choices} A/B choices:\n" + table(res['summary_choices'], half) + "\n\nThe same learners under other gates:\n" + gate_table(res['gates_choices']))
 
 if __name__ == '__main__':
