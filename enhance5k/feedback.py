@@ -307,7 +307,8 @@ def get(self:FeedbackStore, enhancement_id:int)->dict:
 
 # %% ../nbs/07_feedback.ipynb #bca39db1
 def _check_rating(rating)->int:
-    "A rating as an int: a whole number 1-5, also as a float (4.0, what `np.clip(np.rint(x), 1, 5)` gives); anything else a FeedbackError."
+    "A rating as an int: a whole number 1-5, also as a float (4.0, what `np.clip(np.rint(x), 1, 5)` gives) or a 0-d array or tensor of one; anything else a FeedbackError."
+    if getattr(rating, 'ndim', None) == 0 and hasattr(rating, 'item'): rating = rating.item()  # np.array(4), torch.tensor(4.): what a rater written with arrays returns
     ok = not isinstance(rating, (bool, np.bool_)) and isinstance(rating, (int, np.integer, float, np.floating)) and math.isfinite(rating) and rating == int(rating) and 1 <= rating <= 5
     if not ok: raise FeedbackError(f"a rating is a whole number from 1 to 5, got {rating!r}")
     return int(rating)
@@ -355,7 +356,7 @@ def ratings(self:FeedbackStore, since:float|None=None, until:float|None=None, mo
     "Feedback rows, oldest first, with the rated enhancement's model, params, report and image files."
     w, a = _where(since, until, model, image, None, p='f')
     if rating is not None:
-        try: lo, hi = (_check_rating(rating),) * 2 if np.isscalar(rating) else map(_check_rating, rating)
+        try: lo, hi = (_check_rating(rating),) * 2 if np.ndim(rating) == 0 else map(_check_rating, rating)
         except (TypeError, ValueError): raise FeedbackError(f"rating filter must be a rating 1-5 or a (low, high) pair, got {rating!r}") from None
         w += ' AND f.rating BETWEEN ? AND ?'; a += [lo, hi]
     if kind is not None: w += ' AND f.kind = ?'; a.append(kind)
