@@ -318,9 +318,16 @@ def _long(h:int, w:int, edge:int)->float:
     "The long edge of the view of an h x w image: `edge`, or more where the short side would fall under `VIEW_SHORT`."
     return max(edge, min(max(h, w), VIEW_SHORT * max(h, w) / max(1, min(h, w))))
 
+def _tensor_pixels(x:torch.Tensor)->torch.Tensor:
+    "A tensor image as floats in [0, 1]: an 8-bit one (uint8) scaled, a float one checked; any other an InvalidImageError, not a view of numbers 255 times too big."
+    if x.dtype == torch.uint8: return x.float() / 255
+    if not x.is_floating_point(): raise InvalidImageError(f"a tensor image must be float in [0, 1] or uint8, got {x.dtype}")
+    if x.numel() and not (torch.isfinite(x).all() and 0 <= x.min() and x.max() <= 1): raise InvalidImageError("a float tensor must hold values in [0, 1]")
+    return x
+
 def _pixels(image, edge:int)->tuple[torch.Tensor, tuple]:
     "A float tensor of a tensor, an enhance5k Image, a Pillow image, an (H,W,3) array or a path, and the (H, W) its view is sized by; a path's JPEG is decoded at the smallest DCT scale still `edge` large, and a big 8-bit image box-reduced first (no float copy of all of it)."
-    if isinstance(image, torch.Tensor): return image, tuple(image.shape[-2:])
+    if isinstance(image, torch.Tensor): return _tensor_pixels(image), tuple(image.shape[-2:])
     if isinstance(image, np.ndarray) and image.dtype.kind == 'f':  # floats in [0, 1]; integer arrays go through `as_image`
         if image.ndim != 3 or image.shape[2] != 3: raise InvalidImageError(f"expected an (H,W,3) array, got shape {image.shape}")
         if not (np.isfinite(image).all() and 0 <= image.min() and image.max() <= 1): raise InvalidImageError("a float array must hold values in [0, 1]")
@@ -329,7 +336,7 @@ def _pixels(image, edge:int)->tuple[torch.Tensor, tuple]:
     img = as_image(image); f = int(max(img.rgb.shape[:2]) // (2 * _long(*img.rgb.shape[:2], edge)))
     return to_tensor(Image(np.asarray(PILImage.fromarray(img.rgb).reduce(f))) if f > 1 and img.bits == 8 else img), img.rgb.shape[:2]
 
-def view_of(image, # a (1,3,H,W) tensor in [0,1], an enhance5k Image, a Pillow image, an (H,W,3) array (uint8, uint16, or float in [0, 1]), or a path
+def view_of(image, # a (1,3,H,W) tensor (float in [0,1], or uint8), an enhance5k Image, a Pillow image, an (H,W,3) array (uint8, uint16, or float in [0, 1]), or a path
             edge:int=128, # long edge of the view
            )->torch.Tensor:
     "A small float view (1,3,h,w) of an image (MATLAB bicubic, antialiased); its short side at least `VIEW_SHORT` px."
