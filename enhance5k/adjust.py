@@ -319,10 +319,10 @@ def _long(h:int, w:int, edge:int)->float:
     return max(edge, min(max(h, w), VIEW_SHORT * max(h, w) / max(1, min(h, w))))
 
 def _tensor_pixels(x:torch.Tensor)->torch.Tensor:
-    "A tensor image as floats in [0, 1]: an 8-bit one (uint8) scaled, a float one checked; any other an InvalidImageError, not a view of numbers 255 times too big."
+    "A tensor image as floats in [0, 1]: an 8-bit one (uint8) scaled, a float one (also a float array's) checked; any other an InvalidImageError, not a view of numbers 255 times too big."
     if x.dtype == torch.uint8: return x.float() / 255
     if not x.is_floating_point(): raise InvalidImageError(f"a tensor image must be float in [0, 1] or uint8, got {x.dtype}")
-    if x.numel() and not (torch.isfinite(x).all() and 0 <= x.min() and x.max() <= 1): raise InvalidImageError("a float tensor must hold values in [0, 1]")
+    if x.numel() and not (torch.isfinite(x).all() and 0 <= x.min() and x.max() <= 1): raise InvalidImageError("float pixels must hold values in [0, 1]")
     return x
 
 def _pixels(image, edge:int)->tuple[torch.Tensor, tuple]:
@@ -330,8 +330,7 @@ def _pixels(image, edge:int)->tuple[torch.Tensor, tuple]:
     if isinstance(image, torch.Tensor): return _tensor_pixels(image), tuple(image.shape[-2:])
     if isinstance(image, np.ndarray) and image.dtype.kind == 'f':  # floats in [0, 1]; integer arrays go through `as_image`
         if image.ndim != 3 or image.shape[2] != 3: raise InvalidImageError(f"expected an (H,W,3) array, got shape {image.shape}")
-        if not (np.isfinite(image).all() and 0 <= image.min() and image.max() <= 1): raise InvalidImageError("a float array must hold values in [0, 1]")
-        return torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32)).permute(2, 0, 1)[None], image.shape[:2]
+        return _tensor_pixels(torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32)).permute(2, 0, 1)[None]), image.shape[:2]
     if not isinstance(image, (Image, PILImage.Image, np.ndarray)): image = read_image(image, draft=(edge, edge))  # then as an image in memory: a PNG or TIFF has no draft
     img = as_image(image); f = int(max(img.rgb.shape[:2]) // (2 * _long(*img.rgb.shape[:2], edge)))
     return to_tensor(Image(np.asarray(PILImage.fromarray(img.rgb).reduce(f))) if f > 1 and img.bits == 8 else img), img.rgb.shape[:2]
