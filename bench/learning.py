@@ -1,6 +1,6 @@
 """The preference learner against the rater panel (`enhance5k.raters`): ratings or A/B choices on some shared photos, judged on others.
 
-    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
+    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--train 4] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
 
 Per rater and seed: the rater's mean utility on the held-out photos with the defaults, with the learner's per-photo
 `best(image)`, and with the rater's own per-photo optimum within the search space; the share of the gap closed
@@ -12,6 +12,7 @@ what a person who rates variants of their photos and then enhances those photos 
 treated as new (what was said about each photo itself left out), as the learner did before it knew its own photos.
 And the gap closed on the held-out photos when the person also answers a few questions (`--ask`, of the run's kind) about the photo
 being enhanced: a learner on that photo alone `resume`s the run's taste, asks, and recommends (the "tune on this photo" flow).
+`--train 2` gives the learner only the first two of its four photos (as in the issue's first trial), judged on the same held-out photos.
 Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
 The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
 table of gates shows what each buys in median gap against runs made worse, and whether the no-signal rater then moves a pixel.
@@ -22,7 +23,12 @@ from pathlib import Path
 from unittest.mock import patch
 
 ROOT = Path(__file__).resolve().parents[1]
-TRAIN, HELD = 4, 3  # photos the learner sees / held out
+TRAIN, HELD = 4, 3  # photos the learner may see / held out
+LEARN = TRAIN  # how many of the TRAIN photos the learner is given (--train; set in each worker by `_learn`)
+
+def _learn(n:int):
+    "Give the learner the first `n` of its photos (a worker's initializer, so that it holds under any start method)."
+    global LEARN; LEARN = n
 TASTE_MIN = 0.1  # least mean utility gap (optimum - defaults) for a rater to count as having a taste
 GATES = {'caution 0.5': {'caution': 0.5}, 'caution 1': {'caution': 1.0}, 'caution 1.5': {'caution': 1.5}, 'caution 2': {'caution': 2.0}, 'P(better) ≥ 0.95': {'min_confidence': 0.95}}  # recommendation gates compared with the learner's own
 
@@ -43,13 +49,13 @@ def optima(name, kw=None):
     from enhance5k.raters import panel
     from enhance5k.adjust import EnhanceParams, view_of
     from enhance5k.learn import PreferenceLearner
-    views = _views(); r = panel(views, names=[name])[0]; held = range(TRAIN, TRAIN + HELD); pl = PreferenceLearner(views[:TRAIN], seed=0, **(kw or {}))
+    views = _views(); r = panel(views, names=[name])[0]; held = range(TRAIN, TRAIN + HELD); pl = PreferenceLearner(views[:LEARN], seed=0, **(kw or {}))
     cands, feasible = [], []
     for i in held:
         u = torch.tensor(r._utilities(pl.U, i)); ok = pl._candidates(view_of(views[i], pl.cand_edge))[1]
         cands.append(float(u.max())); feasible.append(float(u[ok].max()))
     return name, {'default': [r.utility_of(EnhanceParams(), i) for i in held], 'optimum': [r.optimum(i)[1] for i in held], 'candidates': cands, 'feasible': feasible,
-                  'own_default': [r.utility_of(EnhanceParams(), i) for i in range(TRAIN)], 'own_optimum': [r.optimum(i)[1] for i in range(TRAIN)]}
+                  'own_default': [r.utility_of(EnhanceParams(), i) for i in range(LEARN)], 'own_optimum': [r.optimum(i)[1] for i in range(LEARN)]}
 
 def share(opt, key):
     "The gap share of the held-out mean of `opt[key]` ((key - defaults) / (optimum - defaults)); None without a taste."
@@ -75,13 +81,13 @@ def one(name, seed, ratings, choices, kw, opt, k_ask=0):
     from enhance5k.adjust import apply
     from enhance5k.learn import PreferenceLearner
     views = _views(); r = panel(views, seed=seed, names=[name])[0]
-    t0 = time.perf_counter(); pl = PreferenceLearner(views[:TRAIN], seed=seed, **kw); init = time.perf_counter() - t0; steps = []
+    t0 = time.perf_counter(); pl = PreferenceLearner(views[:LEARN], seed=seed, **kw); init = time.perf_counter() - t0; steps = []
     for _ in range(ratings):
         t = time.perf_counter(); c = pl.propose(); x = r(c); pl.record(c, x); steps.append(time.perf_counter() - t)
     for _ in range(choices):
         t = time.perf_counter(); a, b = pl.propose_pair(); x = r.choose(a, b); pl.record_choice(a, b, x); steps.append(time.perf_counter() - t)
-    held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]; own = [pl.recommend(views[i]) for i in range(TRAIN)]
-    with patch.object(pl, 'signatures', []): as_new = [pl.recommend(views[i]) for i in range(TRAIN)]
+    held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]; own = [pl.recommend(views[i]) for i in range(LEARN)]
+    with patch.object(pl, 'signatures', []): as_new = [pl.recommend(views[i]) for i in range(LEARN)]
     own_share = lambda rs: share({'default': opt['own_default'], 'optimum': opt['own_optimum'], 'best': [r.utility_of(rc['params'], i) for i, rc in enumerate(rs)]}, 'best')
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
@@ -165,6 +171,7 @@ def main(argv=None):
     p.add_argument('--seeds', type=int, default=10); p.add_argument('--first-seed', type=int, default=0)
     p.add_argument('--ratings', type=int, default=40, help='ratings in the rating runs (0: none)'); p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
     p.add_argument('--ask', type=int, default=6, help='answers about each held-out photo itself, after the run (0: none)')
+    p.add_argument('--train', type=int, default=TRAIN, choices=range(1, TRAIN + 1), help=f'how many of the {TRAIN} learner photos the learner is given (the held-out photos stay the same)')
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
@@ -172,14 +179,15 @@ def main(argv=None):
     names = [n for n, (_, kw) in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
     half = {n: 'design' if PANEL[n][1].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
     t0 = time.time()
-    with ProcessPoolExecutor(a.workers) as ex:
+    _learn(a.train)
+    with ProcessPoolExecutor(a.workers, initializer=_learn, initargs=(a.train,)) as ex:
         opt = dict(ex.map(optima, names, [kw] * len(names)))
         seeds = range(a.first_seed, a.first_seed + a.seeds)
         jobs = [(n, s, a.ratings, 0, kw, opt[n], a.ask) for n in names if a.ratings and PANEL[n][1].get('rates', True) for s in seeds]
         if a.choices: jobs += [(n, s, 0, a.choices, kw, opt[n], a.ask) for n in names for s in seeds]
         rows = list(ex.map(one, *zip(*jobs)))
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'ratings': a.ratings, 'choices': a.choices, 'ask': a.ask,
-           'learner_photos': [x.name for x in photos()][:TRAIN], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
+           'learner_photos': [x.name for x in photos()][:LEARN], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
            'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt) if a.ratings else None, 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half,
            'gates_ratings': gate_summary([r for r in rows if r['mode'] == 'ratings']) if a.ratings else None, 'gates_choices': gate_summary([r for r in rows if r['mode'] == 'choices']) if a.choices else None}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')

@@ -505,7 +505,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance_window,noise_limit,clip_limit,colour_limit,features,brightness,curvature,choice_curvature,photo_sd,gp'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance_window,noise_limit,clip_limit,colour_limit,features,brightness,curvature,choice_curvature,photo_sd,range_margin,gp'.split(',') # what `state()` keeps
 
 SAME_PHOTO = 2 / 255 # most mean difference of two photos' signatures for them to be one photo (a JPEG read at reduced size against in full: under 0.4/255; two different photos: over 50/255)
 
@@ -547,12 +547,14 @@ class PreferenceLearner:
                  curvature:float=0.8, # the taste's prior mean: -curvature·|u - u0|² rating points (u the search coordinates, u0 the defaults'), so an untried far corner is expected worse than the defaults
                  choice_curvature:float=0.3, # its pull when the answers are A/B choices (a choice has no scale of its own); with both kinds, the mean weighted by their numbers
                  photo_sd:float=0.3, # prior median sd of each photo's own deviation from the shared taste (rating points): answers that disagree between photos make it unsure on new ones (0: one taste for all)
+                 range_margin:float|None=0.1, # a recommendation may take a look (`look:` features) at most this many of its sds beyond the range of the variants answered about, or of the photo itself where that is wider (None: no such guard)
                  gp:dict|None=None, # TasteGP settings (JSON-able: they are kept with the taste)
                 ):
         images = _photos(images)
         unknown = [k for k in space if k not in PARAM_SPECS]
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
+        if range_margin is not None: _nonneg('range_margin', range_margin, 'no look beyond the range answered about; None: no such guard')
         _whole('permutations', permutations, 0, '0: no shuffle test'); _whole('chance_window', chance_window, 6, 'the latest answers the shuffle test looks at')
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
@@ -733,11 +735,20 @@ def null_evidence(self:PreferenceLearner)->float|None:
     self._null = (key, best, own); return best
 
 @patch
+def _inside(self:PreferenceLearner, F:torch.Tensor, # (M, d) candidates' features on one photo, the defaults first
+           )->torch.Tensor:
+    "Which candidates keep every look within the range of the variants answered about, widened to the photo's own look and by `range_margin` of its sd (all, with no answers or no guard)."
+    A = [torch.stack(x) for x in (self.f, self.fa, self.fb) if x]
+    if self.range_margin is None or not A: return torch.ones(len(F), dtype=torch.bool)
+    c = [i for i, k in enumerate(feature_names(self.space)) if k.startswith('look:')]; A, L, e = torch.cat(A)[:, c], F[:, c], self.range_margin * self.model.sd[c].to(F.dtype)
+    return ((L >= torch.minimum(A.min(0).values, L[0]) - e) & (L <= torch.maximum(A.max(0).values, L[0]) + e)).all(1)
+
+@patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
              )->dict:
-    "The parameters for `image`, with how sure the learner is: params, confident, gain, gain_sd, p_better, feedback, why; on a photo it was answered about, those answers count too."
+    "The parameters for `image` (feasible, and no look beyond those answered about: `_inside`), with how sure the learner is: params, confident, gain, gain_sd, p_better, feedback, why; on a photo it was answered about, those answers count too."
     cands, photos = (self.cand, range(len(self.cand))) if image is None else self._known(image)
-    ms, vs = zip(*[self.model.gain(F, F[0], p) for (F, _), p in zip(cands, photos)]); ok = torch.stack([o for _, o in cands]).all(0)
+    ms, vs = zip(*[self.model.gain(F, F[0], p) for (F, _), p in zip(cands, photos)]); ok = torch.stack([o & self._inside(F) for F, o in cands]).all(0)
     m, s = torch.stack(ms).mean(0), torch.stack(vs).pow(2).sum(0).sqrt() / len(cands)
     score = torch.where(ok, m - self.caution * s, torch.full_like(m, -1e9)); j = int(score.argmax())
     p = float(torch.distributions.Normal(0., 1.).cdf(m[j] / s[j].clamp_min(1e-9))) if j else 0.5
@@ -788,7 +799,7 @@ _BEFORE = {'features': None, 'brightness': 'mean', 'curvature': 0.0, 'photo_sd':
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
-    new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature']), 'permutations': inspect.signature(cls).parameters['permutations'].default, 'chance_window': inspect.signature(cls).parameters['chance_window'].default}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
+    new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature']), 'permutations': inspect.signature(cls).parameters['permutations'].default, 'chance_window': inspect.signature(cls).parameters['chance_window'].default, 'range_margin': inspect.signature(cls).parameters['range_margin'].default}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
     self = cls.__new__(cls); s = new | state['settings']
     for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])

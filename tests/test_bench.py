@@ -43,3 +43,16 @@ def test_learning_bench_no_signal_keeps_the_defaults(tmp_path):
     assert '| caution 2 |' in r.stdout and '| 0 of 1 |' in r.stdout
     assert rows['no-signal']['ask_drift_255'] == 0.0 and rows['no-signal']['ask_gap_closed'] is None  # two more answers about each unseen photo: still no change
     assert rows['warmer']['ask_gap_closed'] is not None and rows['warmer']['ask'] == 2 and 'With 2 more answers about the photo being enhanced' in r.stdout
+
+def test_learning_bench_with_fewer_learner_photos(tmp_path):
+    "bench/learning.py --train 2: the learner gets the first two of its photos, is judged on the same held-out photos, and its own photos are those two."
+    shared('photos'); import json, subprocess, sys
+    out, run = tmp_path / 'learning.json', lambda *a: subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / 'bench' / 'learning.py'), '--raters', 'warmer', '--seeds', '1',
+                                                                      '--ratings', '6', '--choices', '0', '--ask', '0', '--workers', '1', '--json', str(out), *a], capture_output=True, text=True)
+    r = run('--train', '2'); assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text()); row = res['rows'][0]
+    assert len(res['learner_photos']) == 2 and len(res['held_out_photos']) == 3 and len(res['optima']['warmer']['own_optimum']) == 2, res['learner_photos']
+    assert row['own_gap_closed'] is not None and len(row['per_photo']) == 3
+    held = res['held_out_photos']; r = run('--train', '4', '--ratings', '0', '--choices', '1'); assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text())['held_out_photos'] == held  # the same photos judged either way
+    r = run('--train', '5'); assert r.returncode != 0 and 'invalid choice' in r.stderr  # more photos than the learner may have is refused
