@@ -748,9 +748,9 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
              )->dict:
     "The parameters for `image` (feasible, and no look beyond those answered about: `_inside`), with how sure the learner is: params, confident, gain, gain_sd, p_better, feedback, why; on a photo it was answered about, those answers count too."
     cands, photos = (self.cand, range(len(self.cand))) if image is None else self._known(image)
-    ms, vs = zip(*[self.model.gain(F, F[0], p) for (F, _), p in zip(cands, photos)]); ok = torch.stack([o & self._inside(F) for F, o in cands]).all(0)
+    ms, vs = zip(*[self.model.gain(F, F[0], p) for (F, _), p in zip(cands, photos)]); free = torch.stack([o for _, o in cands]).all(0); ok = free & torch.stack([self._inside(F) for F, _ in cands]).all(0)
     m, s = torch.stack(ms).mean(0), torch.stack(vs).pow(2).sum(0).sqrt() / len(cands)
-    score = torch.where(ok, m - self.caution * s, torch.full_like(m, -1e9)); j = int(score.argmax())
+    score = torch.where(ok, m - self.caution * s, torch.full_like(m, -1e9)); j = int(score.argmax()); beyond = not j and bool(torch.where(free, m - self.caution * s, torch.full_like(m, -1e9)).argmax())  # only a look beyond the answers would be better
     p = float(torch.distributions.Normal(0., 1.).cdf(m[j] / s[j].clamp_min(1e-9))) if j else 0.5
     ev = self.model.loo() if self.n >= self.min_feedback else 0.0; sure = self.n >= self.min_feedback and ev >= self.min_evidence and j != 0 and float(score[j]) > 0 and p >= self.min_confidence
     null = self.null_evidence() if sure else None; own = self._null[2] if null is not None and self._windowed() else ev  # in a window: the latest answers, fitted as the shuffles are
@@ -758,6 +758,7 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     latest = f"the latest {self.chance_window} " if self._windowed() else ''
     why = (f"not enough ratings yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else
            f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults" if ev < self.min_evidence else
+           "every change predicted to be better takes a look beyond the variants answered about (answers about this photo would tell it more): keeping the defaults" if beyond else
            "no change predicted to be better: keeping the defaults" if not j else
            f"no preference beyond chance yet ({latest or 'left-out '}answers predicted {own:+.1f} nats against no preference, the same ratings shuffled within each photo up to {null:+.1f}): keeping the defaults" if chance else
            f"expected gain {float(m[j]):+.2f} ± {float(s[j]):.2f} rating points, P(better) {p:.2f}" + ('' if sure else ': not sure enough, keeping the defaults'))
