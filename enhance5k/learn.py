@@ -207,8 +207,8 @@ def _gram(X:torch.Tensor, same:torch.Tensor, ls, sf, sj, sp, sq)->torch.Tensor:
     return _kernel(X, X, ls, sf, sj) + same * (sp ** 2 + sq ** 2 * _joint(X, X, ls)) + 1e-6 * torch.eye(len(X), dtype=X.dtype)
 
 def _nonneg(name:str, v, zero:str)->float:
-    "`v` as a float if it is a finite number >= 0, else a ConfigError naming `name` and what 0 means (`zero`)."
-    if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0): raise ConfigError(f"{name} must be a finite number >= 0 (0: {zero}), got {v!r}")
+    "`v` as a float if it is a finite number >= 0 (not a bool), else a ConfigError naming `name` and what 0 means (`zero`)."
+    if isinstance(v, bool) or not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0): raise ConfigError(f"{name} must be a finite number >= 0 (0: {zero}), got {v!r}")
     return float(v)
 
 def _whole(name:str, v, least:int, what:str)->int:
@@ -750,7 +750,8 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     cands, photos = (self.cand, range(len(self.cand))) if image is None else self._known(image)
     ms, vs = zip(*[self.model.gain(F, F[0], p) for (F, _), p in zip(cands, photos)]); free = torch.stack([o for _, o in cands]).all(0); ok = free & torch.stack([self._inside(F) for F, _ in cands]).all(0)
     m, s = torch.stack(ms).mean(0), torch.stack(vs).pow(2).sum(0).sqrt() / len(cands)
-    score = torch.where(ok, m - self.caution * s, torch.full_like(m, -1e9)); j = int(score.argmax()); beyond = not j and bool(torch.where(free, m - self.caution * s, torch.full_like(m, -1e9)).argmax())  # only a look beyond the answers would be better
+    cautious, no = m - self.caution * s, torch.full_like(m, -1e9); score = torch.where(ok, cautious, no); j = int(score.argmax())
+    beyond = not j and bool(torch.where(free, cautious, no).argmax())  # only a look beyond the answers would be better
     p = float(torch.distributions.Normal(0., 1.).cdf(m[j] / s[j].clamp_min(1e-9))) if j else 0.5
     ev = self.model.loo() if self.n >= self.min_feedback else 0.0; sure = self.n >= self.min_feedback and ev >= self.min_evidence and j != 0 and float(score[j]) > 0 and p >= self.min_confidence
     null = self.null_evidence() if sure else None; own = self._null[2] if null is not None and self._windowed() else ev  # in a window: the latest answers, fitted as the shuffles are
@@ -800,7 +801,7 @@ _BEFORE = {'features': None, 'brightness': 'mean', 'curvature': 0.0, 'photo_sd':
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
-    new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature']), 'permutations': inspect.signature(cls).parameters['permutations'].default, 'chance_window': inspect.signature(cls).parameters['chance_window'].default, 'range_margin': inspect.signature(cls).parameters['range_margin'].default}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
+    d = inspect.signature(cls).parameters; new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature'])} | {k: d[k].default for k in ('permutations', 'chance_window', 'range_margin')}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
     self = cls.__new__(cls); s = new | state['settings']
     for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
