@@ -7,10 +7,10 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'SAME_PHOTO',
-           'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad',
-           'RewardModel', 'look_of', 'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner',
-           'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
-           'sensitivities']
+           'SHUFFLES_AT_ONCE', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater',
+           'quad', 'RewardModel', 'look_of', 'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells',
+           'PreferenceLearner', 'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store',
+           'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
 import inspect
@@ -505,7 +505,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance_window,noise_limit,clip_limit,colour_limit,features,brightness,curvature,choice_curvature,photo_sd,range_margin,gp'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance,chance_window,noise_limit,clip_limit,colour_limit,features,brightness,curvature,choice_curvature,photo_sd,range_margin,gp'.split(',') # what `state()` keeps
 
 SAME_PHOTO = 2 / 255 # most mean difference of two photos' signatures for them to be one photo (a JPEG read at reduced size against in full: under 0.4/255; two different photos: over 50/255)
 
@@ -537,8 +537,9 @@ class PreferenceLearner:
                  min_feedback:int=6, # answers before anything but the defaults is recommended
                  min_confidence:float=0.8, # least chance of an improvement to recommend a change
                  min_evidence:float=2.0, # nats by which left-out answers must be predicted better than with no preference (the data must show one)
-                 permutations:int=19, # refits with the ratings shuffled within each photo, whose left-out evidence the answers' must beat (0: none)
-                 chance_window:int=100, # the shuffle test looks at the latest this many ratings and half as many choices at most, so a long history's wait stops growing
+                 permutations:int=39, # refits with the ratings shuffled within each photo, whose left-out evidence the answers' is tested against (0: no shuffle test)
+                 chance:float=0.05, # the shuffle test's level: the answers pass when fewer than chance·(permutations + 1) shuffles do as well (with 39, at most one)
+                 chance_window:int=70, # the shuffle test looks at the latest this many ratings and half as many choices at most, so a long history's wait stops growing
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
@@ -555,7 +556,7 @@ class PreferenceLearner:
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
         if range_margin is not None: _nonneg('range_margin', range_margin, 'no look beyond the range answered about; None: no such guard')
-        _whole('permutations', permutations, 0, '0: no shuffle test'); _whole('chance_window', chance_window, 6, 'the latest answers the shuffle test looks at')
+        _whole('permutations', permutations, 0, '0: no shuffle test'); self._allowed(); _whole('chance_window', chance_window, 6, 'the latest answers the shuffle test looks at')
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
         _brightness(brightness)
@@ -717,22 +718,38 @@ def _windowed(self:PreferenceLearner)->bool:
 
 @patch
 def _null_key(self:PreferenceLearner)->tuple:
-    "What the shuffles' evidence is for: the numbers of ratings and choices, and of shuffles (and the window, once there are more answers than it)."
-    return (len(self.ratings), len(self.outcome), self.permutations) + ((self.chance_window,) if self._windowed() else ())
+    "What the shuffles' evidence is for: the numbers of ratings and choices, of shuffles and the test's level (and the window, once there are more answers than it)."
+    return (len(self.ratings), len(self.outcome), self.permutations, self.chance) + ((self.chance_window,) if self._windowed() else ())
+
+@patch
+def _allowed(self:PreferenceLearner)->int:
+    "How many shuffles may do as well as the answers for them to pass: one fewer than `chance`·(`permutations` + 1)."
+    c = self.chance
+    if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0 < c < 1: raise ConfigError(f"chance must be a number between 0 and 1 (the shuffle test's level), got {c!r}")
+    k = math.floor(c * (self.permutations + 1) + 1e-9) - 1
+    if self.permutations and k < 0: raise ConfigError(f"with {self.permutations} shuffles no answers could pass at chance {c:g}: at least {math.ceil(1 / c - 1e-9) - 1} are needed (or permutations=0: no shuffle test)")
+    return k
+
+SHUFFLES_AT_ONCE = 20 # shuffles fitted in one `fresh_loo`: the test stops after a batch once too many did as well as the answers
 
 @patch
 def null_evidence(self:PreferenceLearner)->float|None:
-    "The most left-out evidence (nats) of `permutations` tastes fitted afresh to the ratings shuffled within each photo: what these answers show with any taste in them taken out (None: no ratings or no shuffles)."
+    "The bar the answers' left-out evidence must clear: of `permutations` tastes fitted afresh to the ratings shuffled within each photo, the evidence that `_allowed()` + 1 of them reach (with 39 shuffles the second best); in batches, stopping once more than `_allowed()` did as well as the answers (None: no ratings or no shuffles)."
     key = self._null_key()
     if getattr(self, '_null', (None,))[0] == key: return self._null[1]
     if not self.ratings or not self.permutations: return None
-    r, c, _ = _latest(self.chance_window, len(self.ratings), len(self.outcome))  # the latest answers of each kind
+    r, c, win = _latest(self.chance_window, len(self.ratings), len(self.outcome))  # the latest answers of each kind
     g, y, idx = torch.Generator().manual_seed(self.seed), torch.as_tensor(self.ratings[r], dtype=torch.float64), torch.as_tensor(self.idx[r])
     F, fa, fb = torch.stack(self.f[r]), torch.stack(self.fa[c]) if self.fa[c] else None, torch.stack(self.fb[c]) if self.fb[c] else None
-    m = self._taste_gp(self.model.mu, self.model.sd); m.curvature = self._pull(); R = torch.stack(([y] if self._windowed() else []) + [_shuffled(y, idx, g) for _ in range(self.permutations)])
-    ev = m.fresh_loo(F, R, fa, fb, self.outcome[c], steps=2 * m.steps, photos=self.idx[r])  # all the shuffles fitted at once (and, in a window, the answers themselves fitted the same way)
-    own = float(ev[0]) if self._windowed() else None; best = float(ev[1 if self._windowed() else 0:].max())
-    self._null = (key, best, own); return best
+    m = self._taste_gp(self.model.mu, self.model.sd); m.curvature = self._pull(); k = self._allowed()
+    own, ev = (None if win else self.model.loo()), torch.zeros(0, dtype=torch.float64)
+    while len(ev) < self.permutations and (own is None or int((ev >= own).sum()) <= k):
+        R = torch.stack(([y] if own is None else []) + [_shuffled(y, idx, g) for _ in range(min(SHUFFLES_AT_ONCE, self.permutations - len(ev)))])
+        e = m.fresh_loo(F, R, fa, fb, self.outcome[c], steps=2 * m.steps, photos=self.idx[r])  # a batch of shuffles fitted at once (and first, in a window, the answers themselves fitted the same way)
+        if own is None: own, e = float(e[0]), e[1:]
+        ev = torch.cat([ev, e])
+    bar = float(ev.topk(min(k + 1, len(ev))).values[-1])
+    self._null = (key, bar, own if win else None, len(ev), int((ev >= own).sum())); return bar
 
 @patch
 def _inside(self:PreferenceLearner, F:torch.Tensor, # (M, d) candidates' features on one photo, the defaults first
@@ -761,7 +778,7 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
            f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults" if ev < self.min_evidence else
            "every change predicted to be better takes a look beyond the variants answered about (answers about this photo would tell it more): keeping the defaults" if beyond else
            "no change predicted to be better: keeping the defaults" if not j else
-           f"no preference beyond chance yet ({latest or 'left-out '}answers predicted {own:+.1f} nats against no preference, the same ratings shuffled within each photo up to {null:+.1f}): keeping the defaults" if chance else
+           f"no preference beyond chance yet ({latest or 'left-out '}answers predicted {own:+.1f} nats against no preference; the same ratings shuffled within each photo did as well {self._null[4]} times in {self._null[3]} (up to {self._allowed()} allowed)): keeping the defaults" if chance else
            f"expected gain {float(m[j]):+.2f} ± {float(s[j]):.2f} rating points, P(better) {p:.2f}" + ('' if sure else ': not sure enough, keeping the defaults'))
     return {'params': _plain(to_params(self.U[j] if sure else self.u0, self.space)), 'confident': sure, 'gain': round(float(m[j]), 3),
             'gain_sd': round(float(s[j]), 3), 'p_better': round(p, 3), 'evidence': round(ev, 3), 'null_evidence': None if null is None else round(null, 3), 'feedback': self.n, 'why': why}
@@ -801,7 +818,7 @@ _BEFORE = {'features': None, 'brightness': 'mean', 'curvature': 0.0, 'photo_sd':
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
-    d = inspect.signature(cls).parameters; new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature'])} | {k: d[k].default for k in ('permutations', 'chance_window', 'range_margin')}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
+    d = inspect.signature(cls).parameters; new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature'])} | {k: d[k].default for k in ('permutations', 'chance', 'chance_window', 'range_margin')}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
     self = cls.__new__(cls); s = new | state['settings']
     for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
@@ -813,7 +830,7 @@ def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     self.f, self.ratings, self.fa, self.fb, self.outcome = T('f'), list(state['ratings']), T('fa'), T('fb'), list(state['outcome'])
     self.choices = [None] * len(self.outcome); self.design = self.u0[None]; self.signatures = list(state.get('signatures', []))  # saved before they were kept: every photo a new one
     if self.f or self.fa: self._refit(steps=0)
-    if state.get('null'): self._null = (tuple(state['null'][0]), *state['null'][1:], None)[:3]  # kept for these answers and settings (its key says which)
+    if state.get('null'): self._null = (tuple(state['null'][0]), *state['null'][1:], None, None, None)[:5]  # kept for these answers and settings (its key says which)
     return self
 
 @patch
