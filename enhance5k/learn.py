@@ -778,7 +778,7 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
            f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults" if ev < self.min_evidence else
            "every change predicted to be better takes a look beyond the variants answered about (answers about this photo would tell it more): keeping the defaults" if beyond else
            "no change predicted to be better: keeping the defaults" if not j else
-           f"no preference beyond chance yet ({latest or 'left-out '}answers predicted {own:+.1f} nats against no preference; the same ratings shuffled within each photo did as well {self._null[4]} times in {self._null[3]} (up to {self._allowed()} allowed)): keeping the defaults" if chance else
+           f"no preference beyond chance yet ({latest or 'left-out '}answers predicted {own:+.1f} nats against no preference; the same ratings shuffled within each photo did as well {self._null[4]} times in {self._null[3]}, {self._allowed()} allowed): keeping the defaults" if chance else
            f"expected gain {float(m[j]):+.2f} ± {float(s[j]):.2f} rating points, P(better) {p:.2f}" + ('' if sure else ': not sure enough, keeping the defaults'))
     return {'params': _plain(to_params(self.U[j] if sure else self.u0, self.space)), 'confident': sure, 'gain': round(float(m[j]), 3),
             'gain_sd': round(float(s[j]), 3), 'p_better': round(p, 3), 'evidence': round(ev, 3), 'null_evidence': None if null is None else round(null, 3), 'feedback': self.n, 'why': why}
