@@ -56,3 +56,16 @@ def test_learning_bench_with_fewer_learner_photos(tmp_path):
     held = res['held_out_photos']; r = run('--train', '4', '--ratings', '0', '--choices', '1'); assert r.returncode == 0, r.stderr
     assert json.loads(out.read_text())['held_out_photos'] == held  # the same photos judged either way
     r = run('--train', '5'); assert r.returncode != 0 and 'invalid choice' in r.stderr  # more photos than the learner may have is refused
+
+def test_learning_limits_bench_orders_its_shares(tmp_path):
+    "bench/learning_limits.py end to end: no gate beats the perfect gate (the learner's own pick, made only where it helps), and no pick among the allowed candidates beats the rater's favourite of them."
+    shared('photos'); import json, subprocess, sys
+    out = tmp_path / 'limits.json'
+    r = subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / 'bench' / 'learning_limits.py'), '--raters', 'warmer', '--seeds', '2',
+                        '--ratings', '8', '--choices', '0', '--workers', '2', '--json', str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text()); rows = res['rows']
+    assert len(rows) == 2 and all(x['mode'] == 'ratings' and x['feedback'] == 8 for x in rows), rows
+    for x in rows: assert x['learner'] <= x['perfect gate'] + 1e-3 and 0 <= x['perfect gate'] <= x['best candidate'] + 1e-3 and x['best candidate'] > 0.5, x
+    assert '| warmer | design |' in r.stdout and '| rater | half | learner | perfect gate | best candidate |' in r.stdout
+    assert set(res['summary_ratings']['_all']) == {'learner', 'perfect gate', 'best candidate'} and res['summary_choices'] is None
