@@ -34,7 +34,9 @@ def one(name, seed, ratings, choices, opt):
         j = int(torch.where(allowed, m - pl.caution * s, torch.full_like(m, -1e9)).argmax())  # the learner's pick, as `recommend` makes it
         ut = r._utilities(pl.U, i)  # the rater's utility of every candidate (the defaults first)
         d, b = opt['default'][i - L.TRAIN], float(ut[allowed.numpy()].max())  # the defaults' utility as `share` takes it (the batch above may differ from it in the last float bits)
-        u['learner'].append(r.utility_of(pl.recommend(views[i])['params'], i)); u['perfect gate'].append(ut[j] if ut[j] > ut[0] else d); u['best candidate'].append(b if b > ut[0] else d)
+        rc = pl.recommend(views[i]); u['learner'].append(r.utility_of(rc['params'], i))
+        if rc['confident'] and abs(u['learner'][-1] - ut[j]) > 1e-3: raise SystemExit(f"{name} seed {seed}, photo {i}: the pick above is not the one `recommend` made; make it as `recommend` does")  # the pick is a copy of recommend's rule: say so when they part
+        u['perfect gate'].append(ut[j] if ut[j] > ut[0] else d); u['best candidate'].append(b if b > ut[0] else d)
     return {'rater': name, 'seed': seed, 'mode': 'ratings' if ratings else 'choices', 'feedback': ratings + choices, **{k: L.share(dict(opt, best=v), 'best') for k, v in u.items()}}
 
 def summarise(rows):
