@@ -1,6 +1,6 @@
 """The preference learner against the rater panel (`enhance5k.raters`): ratings or A/B choices on some shared photos, judged on others.
 
-    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--train 4] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
+    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--train 4] [--more 0] [--panel panel|blind] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
 
 Per rater and seed: the rater's mean utility on the held-out photos with the defaults, with the learner's per-photo
 `best(image)`, and with the rater's own per-photo optimum within the search space; the share of the gap closed
@@ -13,11 +13,14 @@ treated as new (what was said about each photo itself left out), as the learner 
 And the gap closed on the held-out photos when the person also answers a few questions (`--ask`, of the run's kind) about the photo
 being enhanced: a learner on that photo alone `resume`s the run's taste, asks, and recommends (the "tune on this photo" flow).
 `--train 2` gives the learner only the first two of its four photos (as in the issue's first trial), judged on the same held-out photos.
+`--more 8` gives it eight photos of T91 besides (other scenes, the same number of answers spread over more photos), judged on the same held-out photos.
+`--panel blind` judges by the raters of bench/blind_raters.py instead, written by someone who had not seen the learner (its code or its features) nor
+enhance5k.raters: raters this project did not write, measuring images with code of their own.
 Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
 The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
 table of gates shows what each buys in median gap against runs made worse, and whether the no-signal rater then moves a pixel.
 """
-import argparse, json, os, platform, statistics, sys, time
+import argparse, functools, json, os, platform, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from unittest.mock import patch
@@ -25,10 +28,47 @@ from unittest.mock import patch
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN, HELD = 4, 3  # photos the learner may see / held out
 LEARN = TRAIN  # how many of the TRAIN photos the learner is given (--train; set in each worker by `_learn`)
+MORE = 0  # photos of T91 given to the learner beside them (--more)
+BLIND = False  # judge by the blind panel (bench/blind_raters.py, --panel blind) instead of enhance5k.raters'
 
-def _learn(n:int):
-    "Give the learner the first `n` of its photos (a worker's initializer, so that it holds under any start method)."
-    global LEARN; LEARN = n
+def _learn(n:int, more:int=0, blind:bool=False):
+    "Give the learner the first `n` of its photos and `more` of T91's, and pick the panel (a worker's initializer, so that it holds under any start method)."
+    global LEARN, MORE, BLIND; LEARN, MORE, BLIND = n, more, blind
+
+@functools.cache
+def _blind()->dict:
+    "The blind panel's raters: {name: (likes, utility, habits)} of bench/blind_raters.py."
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('blind_raters', ROOT / 'bench' / 'blind_raters.py'); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); return m.BLIND
+
+def panel_settings()->dict:
+    "{name: settings} of the panel judged by: enhance5k.raters.PANEL's (with `design`, `rates`), or the blind panel's (none in the design half, all rate)."
+    if BLIND: return {n: {'design': False, 'blind': True} for n in _blind()}
+    from enhance5k.raters import PANEL
+    return {n: kw for n, (_, kw) in PANEL.items()}
+
+def raters(views, seed:int=0, names=None)->list:
+    "The raters of the panel judged by, bound to `views`: enhance5k.raters' panel, or the blind one (each a `Rater` whose utility is the blind rater's own code)."
+    from enhance5k.raters import panel
+    if not BLIND: return panel(views, seed=seed, names=names)
+    return [BlindRater(n, likes, fn, views, seed, **habits) for n, (likes, fn, habits) in _blind().items() if names is None or n in names]
+
+@functools.cache
+def _blind_rater_class():
+    import numpy as np
+    from enhance5k.raters import Rater, _hwc
+    class BlindRater(Rater):
+        "A rater of the blind panel: its utility is its own function of the variant and the original; ratings and choices as `Rater`'s (rounding, scale, noise)."
+        def __init__(self, name, likes, fn, images, seed, sd=0.3, scale='full', random_share=0.0):
+            self.fn = fn; super().__init__(name, likes, {}, images=images, sd=sd, scale=scale, random_share=random_share, seed=seed)
+        def bind(self, images, seed=None):
+            super().bind(images, seed); self.origs = [_hwc(v) for v in self.views]; return self
+        def utility(self, image, index):
+            return float(np.clip(self.fn(_hwc(image), self.origs[index]), 0.0, 1.0))
+    return BlindRater
+
+def BlindRater(*a, **kw): return _blind_rater_class()(*a, **kw)
+
 TASTE_MIN = 0.1  # least mean utility gap (optimum - defaults) for a rater to count as having a taste
 GATES = {'caution 0.5': {'caution': 0.5}, 'caution 1': {'caution': 1.0}, 'caution 1.5': {'caution': 1.5}, 'caution 2': {'caution': 2.0}, 'P(better) ≥ 0.95': {'min_confidence': 0.95}}  # recommendation gates compared with the learner's own
 
@@ -38,24 +78,38 @@ def photos():
     if d is None: sys.exit(f"bench needs shared data: {data_missing_reason('photos')}")
     return sorted(p for p in d.iterdir() if p.suffix.lower() in ('.jpg', '.png'))[:TRAIN + HELD]
 
+def more_photos():
+    "`MORE` photos of T91, spread evenly over it (sorted by name): other scenes to rate variants of."
+    if not MORE: return []
+    from enhance5k.core import data_dir, data_missing_reason
+    d = data_dir('T91')
+    if d is None: sys.exit(f"--more needs shared data: {data_missing_reason('T91')}")
+    ps = sorted(d.glob('*.png')); return ps[::max(1, len(ps) // MORE)][:MORE]
+
+def learner_photos():
+    "The photos the learner is given: the first `LEARN` of the shared photos, then `more_photos()`."
+    return photos()[:LEARN] + more_photos()
+
+def n_learn()->int: return LEARN + MORE
+
 def _views():
+    "Views of the learner's photos, then of the held-out ones (indices from `n_learn()`)."
     from enhance5k.adjust import view_of
-    return [view_of(p, 128) for p in photos()]
+    return [view_of(p, 128) for p in learner_photos() + photos()[TRAIN:]]
 
 def optima(name, kw=None):
     """The rater's per-photo optimum utility and default utility on the held-out photos, and what a learner can reach at best:
     the best of its candidate set (seed 0), and the best of those its guards allow (noise, clipping, colour)."""
     import torch; torch.set_num_threads(1)
-    from enhance5k.raters import panel
     from enhance5k.adjust import EnhanceParams, view_of
     from enhance5k.learn import PreferenceLearner
-    views = _views(); r = panel(views, names=[name])[0]; held = range(TRAIN, TRAIN + HELD); pl = PreferenceLearner(views[:LEARN], seed=0, **(kw or {}))
+    views = _views(); r = raters(views, names=[name])[0]; held = range(n_learn(), n_learn() + HELD); pl = PreferenceLearner(views[:n_learn()], seed=0, **(kw or {}))
     cands, feasible = [], []
     for i in held:
         u = torch.tensor(r._utilities(pl.U, i)); ok = pl._candidates(view_of(views[i], pl.cand_edge))[1]
         cands.append(float(u.max())); feasible.append(float(u[ok].max()))
     return name, {'default': [r.utility_of(EnhanceParams(), i) for i in held], 'optimum': [r.optimum(i)[1] for i in held], 'candidates': cands, 'feasible': feasible,
-                  'own_default': [r.utility_of(EnhanceParams(), i) for i in range(LEARN)], 'own_optimum': [r.optimum(i)[1] for i in range(LEARN)]}
+                  'own_default': [r.utility_of(EnhanceParams(), i) for i in range(n_learn())], 'own_optimum': [r.optimum(i)[1] for i in range(n_learn())]}
 
 def share(opt, key):
     "The gap share of the held-out mean of `opt[key]` ((key - defaults) / (optimum - defaults)); None without a taste."
@@ -77,17 +131,16 @@ def ask(pl, r, views, i, k, seed, kw, choices):
 def one(name, seed, ratings, choices, kw, opt, k_ask=0):
     import torch; torch.set_num_threads(1)
     import numpy as np
-    from enhance5k.raters import panel
     from enhance5k.adjust import apply
     from enhance5k.learn import PreferenceLearner
-    views = _views(); r = panel(views, seed=seed, names=[name])[0]
-    t0 = time.perf_counter(); pl = PreferenceLearner(views[:LEARN], seed=seed, **kw); init = time.perf_counter() - t0; steps = []
+    views = _views(); r = raters(views, seed=seed, names=[name])[0]
+    t0 = time.perf_counter(); pl = PreferenceLearner(views[:n_learn()], seed=seed, **kw); init = time.perf_counter() - t0; steps = []
     for _ in range(ratings):
         t = time.perf_counter(); c = pl.propose(); x = r(c); pl.record(c, x); steps.append(time.perf_counter() - t)
     for _ in range(choices):
         t = time.perf_counter(); a, b = pl.propose_pair(); x = r.choose(a, b); pl.record_choice(a, b, x); steps.append(time.perf_counter() - t)
-    held = list(range(TRAIN, TRAIN + HELD)); recs = [pl.recommend(views[i]) for i in held]; own = [pl.recommend(views[i]) for i in range(LEARN)]
-    with patch.object(pl, 'signatures', []): as_new = [pl.recommend(views[i]) for i in range(LEARN)]
+    held = list(range(n_learn(), n_learn() + HELD)); recs = [pl.recommend(views[i]) for i in held]; own = [pl.recommend(views[i]) for i in range(n_learn())]
+    with patch.object(pl, 'signatures', []): as_new = [pl.recommend(views[i]) for i in range(n_learn())]
     own_share = lambda rs: share({'default': opt['own_default'], 'optimum': opt['own_optimum'], 'best': [r.utility_of(rc['params'], i) for i, rc in enumerate(rs)]}, 'best')
     ub = [r.utility_of(rc['params'], i) for rc, i in zip(recs, held)]
     drift = [float((apply(views[i], rc['params']) - views[i]).abs().mean() * 255) for rc, i in zip(recs, held)]
@@ -172,22 +225,24 @@ def main(argv=None):
     p.add_argument('--ratings', type=int, default=40, help='ratings in the rating runs (0: none)'); p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
     p.add_argument('--ask', type=int, default=6, help='answers about each held-out photo itself, after the run (0: none)')
     p.add_argument('--train', type=int, default=TRAIN, choices=range(1, TRAIN + 1), help=f'how many of the {TRAIN} learner photos the learner is given (the held-out photos stay the same)')
+    p.add_argument('--more', type=int, default=0, help='photos of T91 given to the learner beside its own (other scenes to rate variants of; the held-out photos stay the same)')
+    p.add_argument('--panel', choices=['panel', 'blind'], default='panel', help="the raters: enhance5k.raters' panel, or bench/blind_raters.py's, written without seeing the learner")
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
-    from enhance5k.raters import PANEL
-    names = [n for n, (_, kw) in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
-    half = {n: 'design' if PANEL[n][1].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
+    _learn(a.train, a.more, a.panel == 'blind'); PANEL = panel_settings()
+    names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
+    half = {n: 'blind' if PANEL[n].get('blind') else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
+    if not names: sys.exit(f"no raters of {'bench/blind_raters.py' if a.panel == 'blind' else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
     t0 = time.time()
-    _learn(a.train)
-    with ProcessPoolExecutor(a.workers, initializer=_learn, initargs=(a.train,)) as ex:
+    with ProcessPoolExecutor(a.workers, initializer=_learn, initargs=(a.train, a.more, a.panel == 'blind')) as ex:
         opt = dict(ex.map(optima, names, [kw] * len(names)))
         seeds = range(a.first_seed, a.first_seed + a.seeds)
-        jobs = [(n, s, a.ratings, 0, kw, opt[n], a.ask) for n in names if a.ratings and PANEL[n][1].get('rates', True) for s in seeds]
+        jobs = [(n, s, a.ratings, 0, kw, opt[n], a.ask) for n in names if a.ratings and PANEL[n].get('rates', True) for s in seeds]
         if a.choices: jobs += [(n, s, 0, a.choices, kw, opt[n], a.ask) for n in names for s in seeds]
         rows = list(ex.map(one, *zip(*jobs)))
-    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'ratings': a.ratings, 'choices': a.choices, 'ask': a.ask,
-           'learner_photos': [x.name for x in photos()][:LEARN], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
+    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'panel': a.panel, 'ratings': a.ratings, 'choices': a.choices, 'ask': a.ask,
+           'learner_photos': [x.name for x in learner_photos()], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
            'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt) if a.ratings else None, 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half,
            'gates_ratings': gate_summary([r for r in rows if r['mode'] == 'ratings']) if a.ratings else None, 'gates_choices': gate_summary([r for r in rows if r['mode'] == 'choices']) if a.choices else None}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')

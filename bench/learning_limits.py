@@ -1,6 +1,6 @@
 """Where the preference learner's shortfall on unseen photos lies: in its gate (when it changes a photo) or in its pick (which change).
 
-    python bench/learning_limits.py [--seeds 10] [--ratings 40] [--choices 20] [--raters warmer lazy] [--half design|report] [--json bench/learning_limits.json]
+    python bench/learning_limits.py [--seeds 10] [--ratings 40] [--choices 20] [--panel panel|blind] [--raters warmer lazy] [--half design|report] [--json bench/learning_limits.json]
 
 The same runs as `bench/learning.py` (every panel rater, its seeds, the learner on the 4 learner photos, judged on the 3 it never saw),
 and per run three shares of the utility gap closed on the unseen photos ((utility - defaults) / (rater's optimum - defaults), mean over them):
@@ -23,9 +23,8 @@ KINDS = ('learner', 'perfect gate', 'best candidate')
 def one(name, seed, ratings, choices, opt):
     "One run: the learner's answers, then the three shares of the gap on the unseen photos."
     import torch; torch.set_num_threads(1)
-    from enhance5k.raters import panel
     from enhance5k.learn import PreferenceLearner
-    views = L._views(); r = panel(views, seed=seed, names=[name])[0]; pl = PreferenceLearner(views[:L.TRAIN], seed=seed)
+    views = L._views(); r = L.raters(views, seed=seed, names=[name])[0]; pl = PreferenceLearner(views[:L.TRAIN], seed=seed)
     for _ in range(ratings): c = pl.propose(); pl.record(c, r(c))
     for _ in range(choices): a, b = pl.propose_pair(); pl.record_choice(a, b, r.choose(a, b))
     u = {k: [] for k in KINDS}
@@ -60,18 +59,20 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--seeds', type=int, default=10); p.add_argument('--ratings', type=int, default=40, help='ratings in the rating runs (0: none)')
     p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
+    p.add_argument('--panel', choices=['panel', 'blind'], default='panel', help="the raters: enhance5k.raters' panel, or bench/blind_raters.py's (see bench/learning.py)")
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--json', default=str(L.ROOT / 'bench' / 'learning_limits.json'))
     a = p.parse_args(argv)
-    from enhance5k.raters import PANEL
-    names = [n for n, (_, kw) in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
-    half = {n: 'design' if PANEL[n][1].get('design', True) else 'report' for n in names}; t0 = time.time()
-    with ProcessPoolExecutor(a.workers) as ex:
+    blind = a.panel == 'blind'; L._learn(L.TRAIN, 0, blind); PANEL = L.panel_settings()
+    names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
+    if not names: sys.exit(f"no raters of the {a.panel} panel match --raters {' '.join(a.raters or [])} --half {a.half}")
+    half = {n: 'blind' if blind else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; t0 = time.time()
+    with ProcessPoolExecutor(a.workers, initializer=L._learn, initargs=(L.TRAIN, 0, blind)) as ex:
         opt = dict(ex.map(L.optima, names))
-        jobs = [(n, s, a.ratings, 0, opt[n]) for n in names if a.ratings and PANEL[n][1].get('rates', True) for s in range(a.seeds)]
+        jobs = [(n, s, a.ratings, 0, opt[n]) for n in names if a.ratings and PANEL[n].get('rates', True) for s in range(a.seeds)]
         jobs += [(n, s, 0, a.choices, opt[n]) for n in names if a.choices for s in range(a.seeds)]
         rows = list(ex.map(one, *zip(*jobs)))
-    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'ratings': a.ratings, 'choices': a.choices, 'seeds': a.seeds,
+    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'panel': a.panel, 'ratings': a.ratings, 'choices': a.choices, 'seeds': a.seeds,
            'wall_s': round(time.time() - t0, 1), 'rows': rows, 'half': half,
            'summary_ratings': summarise([x for x in rows if x['mode'] == 'ratings']) if a.ratings else None, 'summary_choices': summarise([x for x in rows if x['mode'] == 'choices']) if a.choices else None}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')

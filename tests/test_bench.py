@@ -57,6 +57,31 @@ def test_learning_bench_with_fewer_learner_photos(tmp_path):
     assert json.loads(out.read_text())['held_out_photos'] == held  # the same photos judged either way
     r = run('--train', '5'); assert r.returncode != 0 and 'invalid choice' in r.stderr  # more photos than the learner may have is refused
 
+def test_learning_bench_on_more_photos_and_the_blind_panel(tmp_path):
+    "bench/learning.py --more 2 --panel blind: the learner gets two T91 photos besides its four, is judged on the same held-out photos, and by a rater of the blind panel (its own utility, not enhance5k.raters')."
+    shared('photos'); shared('T91'); import json, subprocess, sys
+    out, run = tmp_path / 'learning.json', lambda *a: subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / 'bench' / 'learning.py'), '--seeds', '1',
+                                                                      '--ratings', '6', '--choices', '0', '--ask', '0', '--workers', '1', '--json', str(out), *a], capture_output=True, text=True)
+    r = run('--raters', 'golden_hour', '--panel', 'blind', '--more', '2'); assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text()); opt = res['optima']['golden_hour']
+    assert res['panel'] == 'blind' and res['half'] == {'golden_hour': 'blind'} and '| golden_hour | blind |' in r.stdout
+    assert len(res['learner_photos']) == 6 and all(n.endswith('.png') for n in res['learner_photos'][4:]) and len(res['held_out_photos']) == 3, res['learner_photos']
+    assert len(opt['own_optimum']) == 6 and min(o - d for o, d in zip(opt['optimum'], opt['default'])) > 0.1, opt  # a taste on every unseen photo
+    held = res['held_out_photos']; r = run('--raters', 'golden_hour'); assert r.returncode != 0 and 'no raters of enhance5k.raters.PANEL match --raters golden_hour' in r.stderr  # not one of enhance5k.raters'
+    r = run('--raters', 'punchy', '--panel', 'blind'); assert r.returncode == 0, r.stderr; blind = json.loads(out.read_text())
+    r = run('--raters', 'punchy'); assert r.returncode == 0, r.stderr; ours = json.loads(out.read_text())
+    assert blind['held_out_photos'] == ours['held_out_photos'] == held and blind['optima']['punchy']['default'] != ours['optima']['punchy']['default']  # same name, another rater
+
+def test_blind_panel_utilities_are_bounded():
+    "bench/blind_raters.py: ten raters, each a line on what it likes, habits the benchmark's raters take, a utility in [0, 1] on black, white, grey and noise."
+    import numpy as np
+    m = runpy.run_path(str(Path(__file__).resolve().parent.parent / 'bench' / 'blind_raters.py'))['BLIND']
+    rng = np.random.default_rng(0); imgs = [np.zeros((32, 48, 3)), np.ones((32, 48, 3)), np.full((32, 48, 3), 0.5), rng.random((32, 48, 3))]
+    assert len(m) == 10
+    for name, (likes, fn, habits) in m.items():
+        assert isinstance(likes, str) and likes and set(habits) == {'sd', 'scale', 'random_share'} and habits['scale'] in ('full', 'lazy', 'no5')
+        us = [fn(a, b) for a in imgs for b in imgs]; assert all(np.isfinite(u) and 0 <= u <= 1 for u in us), (name, us)
+
 def test_learning_limits_bench_orders_its_shares(tmp_path):
     "bench/learning_limits.py end to end: no gate beats the perfect gate (the learner's own pick, made only where it helps), and no pick among the allowed candidates beats the rater's favourite of them."
     shared('photos'); import json, subprocess, sys
