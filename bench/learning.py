@@ -84,7 +84,9 @@ def more_photos():
     from enhance5k.core import data_dir, data_missing_reason
     d = data_dir('T91')
     if d is None: sys.exit(f"--more needs shared data: {data_missing_reason('T91')}")
-    ps = sorted(d.glob('*.png')); return ps[::max(1, len(ps) // MORE)][:MORE]
+    ps = sorted(d.glob('*.png'))
+    if len(ps) < MORE: sys.exit(f"--more {MORE}: T91 at {d} has {len(ps)} photos")
+    return ps[::len(ps) // MORE][:MORE]
 
 def learner_photos():
     "The photos the learner is given: the first `LEARN` of the shared photos, then `more_photos()`."
@@ -230,6 +232,7 @@ def main(argv=None):
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
+    if a.more < 0: p.error(f"--more must be 0 or more photos, got {a.more}")
     _learn(a.train, a.more, a.panel == 'blind'); PANEL = panel_settings()
     names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
     half = {n: 'blind' if PANEL[n].get('blind') else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
