@@ -24,6 +24,7 @@ import argparse, functools, json, os, platform, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from unittest.mock import patch
+from enhance5k.raters import Rater, _hwc
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN, HELD = 4, 3  # photos the learner may see / held out
@@ -53,21 +54,14 @@ def raters(views, seed:int=0, names=None)->list:
     if not BLIND: return panel(views, seed=seed, names=names)
     return [BlindRater(n, likes, fn, views, seed, **habits) for n, (likes, fn, habits) in _blind().items() if names is None or n in names]
 
-@functools.cache
-def _blind_rater_class():
-    import numpy as np
-    from enhance5k.raters import Rater, _hwc
-    class BlindRater(Rater):
-        "A rater of the blind panel: its utility is its own function of the variant and the original; ratings and choices as `Rater`'s (rounding, scale, noise)."
-        def __init__(self, name, likes, fn, images, seed, sd=0.3, scale='full', random_share=0.0):
-            self.fn = fn; super().__init__(name, likes, {}, images=images, sd=sd, scale=scale, random_share=random_share, seed=seed)
-        def bind(self, images, seed=None):
-            super().bind(images, seed); self.origs = [_hwc(v) for v in self.views]; return self
-        def utility(self, image, index):
-            return float(np.clip(self.fn(_hwc(image), self.origs[index]), 0.0, 1.0))
-    return BlindRater
-
-def BlindRater(*a, **kw): return _blind_rater_class()(*a, **kw)
+class BlindRater(Rater):
+    "A rater of the blind panel: its utility is its own function of the variant and the original; ratings and choices as `Rater`'s (rounding, scale, noise)."
+    def __init__(self, name:str, likes:str, fn, images:list, seed:int, sd:float=0.3, scale:str='full', random_share:float=0.0):
+        self.fn = fn; super().__init__(name, likes, {}, images=images, sd=sd, scale=scale, random_share=random_share, seed=seed)
+    def bind(self, images, seed=None):
+        super().bind(images, seed); self.origs = [_hwc(v) for v in self.views]; return self
+    def utility(self, image, index):
+        return min(1.0, max(0.0, float(self.fn(_hwc(image), self.origs[index]))))
 
 TASTE_MIN = 0.1  # least mean utility gap (optimum - defaults) for a rater to count as having a taste
 GATES = {'caution 0.5': {'caution': 0.5}, 'caution 1': {'caution': 1.0}, 'caution 1.5': {'caution': 1.5}, 'caution 2': {'caution': 2.0}, 'P(better) ≥ 0.95': {'min_confidence': 0.95}}  # recommendation gates compared with the learner's own
@@ -233,6 +227,7 @@ def main(argv=None):
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
     if a.more < 0: p.error(f"--more must be 0 or more photos, got {a.more}")
+    if a.panel == 'blind' and a.half: p.error('--half is a split of enhance5k.raters.PANEL; the blind panel is kept out of every tuning loop, all of it judges')
     _learn(a.train, a.more, a.panel == 'blind'); PANEL = panel_settings()
     names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
     half = {n: 'blind' if PANEL[n].get('blind') else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)

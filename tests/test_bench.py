@@ -71,6 +71,7 @@ def test_learning_bench_on_more_photos_and_the_blind_panel(tmp_path):
     r = run('--raters', 'punchy', '--panel', 'blind'); assert r.returncode == 0, r.stderr; blind = json.loads(out.read_text())
     r = run('--raters', 'punchy'); assert r.returncode == 0, r.stderr; ours = json.loads(out.read_text())
     assert blind['held_out_photos'] == ours['held_out_photos'] == held and blind['optima']['punchy']['default'] != ours['optima']['punchy']['default']  # same name, another rater
+    r = run('--panel', 'blind', '--half', 'report'); assert r.returncode != 0 and 'the blind panel is kept out of every tuning loop' in r.stderr
     r = run('--raters', 'punchy', '--more', '-1'); assert r.returncode != 0 and '--more must be 0 or more' in r.stderr
     r = run('--raters', 'punchy', '--more', '500'); assert r.returncode != 0 and '--more 500: T91 at' in r.stderr
 
