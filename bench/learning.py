@@ -1,6 +1,6 @@
 """The preference learner against the rater panel (`enhance5k.raters`): ratings or A/B choices on some shared photos, judged on others.
 
-    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--train 4] [--more 0] [--panel panel|blind] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
+    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--train 4] [--more 0] [--panel panel|blind] [--noise 0.8] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
 
 Per rater and seed: the rater's mean utility on the held-out photos with the defaults, with the learner's per-photo
 `best(image)`, and with the rater's own per-photo optimum within the search space; the share of the gap closed
@@ -16,6 +16,7 @@ being enhanced: a learner on that photo alone `resume`s the run's taste, asks, a
 `--more 8` gives it eight photos of T91 besides (other scenes, the same number of answers spread over more photos), judged on the same held-out photos.
 `--panel blind` judges by the raters of bench/blind_raters.py instead, written by someone who had not seen the learner (its code or its features) nor
 enhance5k.raters: raters this project did not write, measuring images with code of their own.
+`--noise 0.8` makes every rater rate with a noise sd of at least 0.8 rating points (a less certain person with the same taste; choices as noisy).
 Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
 The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
 table of gates shows what each buys in median gap against runs made worse, and whether the no-signal rater then moves a pixel.
@@ -31,10 +32,11 @@ TRAIN, HELD = 4, 3  # photos the learner may see / held out
 LEARN = TRAIN  # how many of the TRAIN photos the learner is given (--train; set in each worker by `_learn`)
 MORE = 0  # photos of T91 given to the learner beside them (--more)
 BLIND = False  # judge by the blind panel (bench/blind_raters.py, --panel blind) instead of enhance5k.raters'
+NOISE = 0.0  # least rating noise sd of every rater (--noise)
 
-def _learn(n:int, more:int=0, blind:bool=False):
-    "Give the learner the first `n` of its photos and `more` of T91's, and pick the panel (a worker's initializer, so that it holds under any start method)."
-    global LEARN, MORE, BLIND; LEARN, MORE, BLIND = n, more, blind
+def _learn(n:int, more:int=0, blind:bool=False, noise:float=0.0):
+    "Give the learner the first `n` of its photos and `more` of T91's, pick the panel and the raters' least noise (a worker's initializer, so that it holds under any start method)."
+    global LEARN, MORE, BLIND, NOISE; LEARN, MORE, BLIND, NOISE = n, more, blind, noise
 
 @functools.cache
 def _blind()->dict:
@@ -49,10 +51,11 @@ def panel_settings()->dict:
     return {n: kw for n, (_, kw) in PANEL.items()}
 
 def raters(views, seed:int=0, names=None)->list:
-    "The raters of the panel judged by, bound to `views`: enhance5k.raters' panel, or the blind one (each a `Rater` whose utility is the blind rater's own code)."
+    "The raters of the panel judged by, bound to `views`, each rating with a noise sd of at least `NOISE`: enhance5k.raters' panel, or the blind one (each a `Rater` whose utility is the blind rater's own code)."
     from enhance5k.raters import panel
-    if not BLIND: return panel(views, seed=seed, names=names)
-    return [BlindRater(n, likes, fn, views, seed, **habits) for n, (likes, fn, habits) in _blind().items() if names is None or n in names]
+    rs = panel(views, seed=seed, names=names) if not BLIND else [BlindRater(n, likes, fn, views, seed, **habits) for n, (likes, fn, habits) in _blind().items() if names is None or n in names]
+    for r in rs: r.sd = max(r.sd, NOISE)
+    return rs
 
 class BlindRater(Rater):
     "A rater of the blind panel: its utility is its own function of the variant and the original; ratings and choices as `Rater`'s (rounding, scale, noise)."
@@ -223,23 +226,25 @@ def main(argv=None):
     p.add_argument('--train', type=int, default=TRAIN, choices=range(1, TRAIN + 1), help=f'how many of the {TRAIN} learner photos the learner is given (the held-out photos stay the same)')
     p.add_argument('--more', type=int, default=0, help='photos of T91 given to the learner beside its own (other scenes to rate variants of; the held-out photos stay the same)')
     p.add_argument('--panel', choices=['panel', 'blind'], default='panel', help="the raters: enhance5k.raters' panel, or bench/blind_raters.py's, written without seeing the learner")
+    p.add_argument('--noise', type=float, default=0.0, help="every rater's least rating noise sd (rating points): the same tastes, rated less surely")
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
     if a.more < 0: p.error(f"--more must be 0 or more photos, got {a.more}")
+    if not 0 <= a.noise <= 3: p.error(f"--noise must be a rating noise sd from 0 to 3 rating points, got {a.noise:g}")
     if a.panel == 'blind' and a.half: p.error('--half is a split of enhance5k.raters.PANEL; the blind panel is kept out of every tuning loop, all of it judges')
-    _learn(a.train, a.more, a.panel == 'blind'); PANEL = panel_settings()
+    _learn(a.train, a.more, a.panel == 'blind', a.noise); PANEL = panel_settings()
     names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
     half = {n: 'blind' if PANEL[n].get('blind') else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
     if not names: sys.exit(f"no raters of {'bench/blind_raters.py' if a.panel == 'blind' else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
     t0 = time.time()
-    with ProcessPoolExecutor(a.workers, initializer=_learn, initargs=(a.train, a.more, a.panel == 'blind')) as ex:
+    with ProcessPoolExecutor(a.workers, initializer=_learn, initargs=(a.train, a.more, a.panel == 'blind', a.noise)) as ex:
         opt = dict(ex.map(optima, names, [kw] * len(names)))
         seeds = range(a.first_seed, a.first_seed + a.seeds)
         jobs = [(n, s, a.ratings, 0, kw, opt[n], a.ask) for n in names if a.ratings and PANEL[n].get('rates', True) for s in seeds]
         if a.choices: jobs += [(n, s, 0, a.choices, kw, opt[n], a.ask) for n in names for s in seeds]
         rows = list(ex.map(one, *zip(*jobs)))
-    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'panel': a.panel, 'ratings': a.ratings, 'choices': a.choices, 'ask': a.ask,
+    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'learner': kw, 'panel': a.panel, 'noise': a.noise, 'ratings': a.ratings, 'choices': a.choices, 'ask': a.ask,
            'learner_photos': [x.name for x in learner_photos()], 'held_out_photos': [x.name for x in photos()][TRAIN:], 'wall_s': round(time.time() - t0, 1), 'rows': rows,
            'optima': opt, 'summary_ratings': summarise([r for r in rows if r['mode'] == 'ratings'], opt) if a.ratings else None, 'summary_choices': summarise([r for r in rows if r['mode'] == 'choices'], opt) if a.choices else None, 'half': half,
            'gates_ratings': gate_summary([r for r in rows if r['mode'] == 'ratings']) if a.ratings else None, 'gates_choices': gate_summary([r for r in rows if r['mode'] == 'choices']) if a.choices else None}

@@ -75,6 +75,19 @@ def test_learning_bench_on_more_photos_and_the_blind_panel(tmp_path):
     r = run('--raters', 'punchy', '--more', '-1'); assert r.returncode != 0 and '--more must be 0 or more' in r.stderr
     r = run('--raters', 'punchy', '--more', '500'); assert r.returncode != 0 and '--more 500: T91 at' in r.stderr
 
+def test_learning_bench_noise_makes_every_rater_noisier(tmp_path):
+    "bench/learning.py --noise 0.8: every rater of either panel rates with a noise sd of at least 0.8 (one noisier already keeps its own); the JSON says so; a negative or NaN noise is refused by name."
+    shared('photos'); import importlib.util, json, subprocess, sys
+    path = Path(__file__).resolve().parent.parent / 'bench' / 'learning.py'; spec = importlib.util.spec_from_file_location('learning_noise', path); L = importlib.util.module_from_spec(spec); spec.loader.exec_module(L)
+    views = L._views(); sds = lambda: {r.name: r.sd for r in L.raters(views)}
+    own, blind = sds(), (L._learn(L.TRAIN, 0, True), sds())[1]
+    assert own['warmer'] == 0.3 and own['noisy-moody'] == 0.8 and blind['cool_clean'] == 0.9 and min(blind.values()) < 0.8, (own, blind)  # as written, without --noise
+    L._learn(L.TRAIN, 0, False, 0.8); assert set(sds().values()) == {0.8}, sds()
+    L._learn(L.TRAIN, 0, True, 0.8); b = sds(); assert b['cool_clean'] == 0.9 and all(v == 0.8 for n, v in b.items() if n != 'cool_clean'), b
+    out, run = tmp_path / 'learning.json', lambda *a: subprocess.run([sys.executable, str(path), '--seeds', '1', '--ratings', '6', '--choices', '0', '--ask', '0', '--workers', '1', '--raters', 'warmer', '--json', str(out), *a], capture_output=True, text=True)
+    r = run('--noise', '0.8'); assert r.returncode == 0, r.stderr; assert json.loads(out.read_text())['noise'] == 0.8
+    for bad in ('-1', 'nan'): r = run('--noise', bad); assert r.returncode != 0 and '--noise must be a rating noise sd from 0 to 3' in r.stderr, r.stderr
+
 def test_blind_panel_utilities_are_bounded():
     "bench/blind_raters.py: ten raters, each a line on what it likes, habits the benchmark's raters take, a utility in [0, 1] on black, white, grey and noise."
     import numpy as np
