@@ -147,7 +147,7 @@ def one(name, seed, ratings, choices, kw, opt, k_ask=0):
     for g, kw_g in GATES.items():  # the same learner, other gates
         with patch.multiple(pl, **kw_g): rg = [pl.recommend(views[i])['params'] for i in held]
         gates[g] = {'gap_closed': share(dict(opt, best=[r.utility_of(p, i) for p, i in zip(rg, held)]), 'best'), 'changed': any(p.changed() for p in rg)}
-    return {'rater': name, 'seed': seed, 'mode': 'ratings' if ratings else 'choices', 'feedback': ratings + choices,
+    return {'rater': name, 'seed': seed, 'mode': 'ratings' if ratings else 'choices', 'feedback': ratings + choices, 'rater_sd': r.sd,
             'u_default': statistics.mean(ud), 'u_best': statistics.mean(ub), 'u_optimum': statistics.mean(uo),
             'gap_closed': share(dict(opt, best=ub), 'best'),
             'own_gap_closed': own_share(own), 'own_confident': sum(rc['confident'] for rc in own), 'own_as_new_gap_closed': own_share(as_new), 'own_as_new_confident': sum(rc['confident'] for rc in as_new),

@@ -85,7 +85,8 @@ def test_learning_bench_noise_makes_every_rater_noisier(tmp_path):
     L._learn(L.TRAIN, 0, False, 0.8); assert set(sds().values()) == {0.8}, sds()
     L._learn(L.TRAIN, 0, True, 0.8); b = sds(); assert b['cool_clean'] == 0.9 and all(v == 0.8 for n, v in b.items() if n != 'cool_clean'), b
     out, run = tmp_path / 'learning.json', lambda *a: subprocess.run([sys.executable, str(path), '--seeds', '1', '--ratings', '6', '--choices', '0', '--ask', '0', '--workers', '1', '--raters', 'warmer', '--json', str(out), *a], capture_output=True, text=True)
-    r = run('--noise', '0.8'); assert r.returncode == 0, r.stderr; assert json.loads(out.read_text())['noise'] == 0.8
+    for noise, sd in (('0', 0.3), ('0.8', 0.8)):  # what the rater in the worker rated with
+        r = run('--noise', noise); assert r.returncode == 0, r.stderr; res = json.loads(out.read_text()); assert res['noise'] == float(noise) and [x['rater_sd'] for x in res['rows']] == [sd], res['rows']
     for bad in ('-1', 'nan'): r = run('--noise', bad); assert r.returncode != 0 and '--noise must be a rating noise sd from 0 to 3' in r.stderr, r.stderr
 
 def test_blind_panel_utilities_are_bounded():
