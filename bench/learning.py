@@ -44,6 +44,10 @@ def _blind()->dict:
     import importlib.util
     spec = importlib.util.spec_from_file_location('blind_raters', ROOT / 'bench' / 'blind_raters.py'); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); return m.BLIND
 
+def no_blind_half(p:argparse.ArgumentParser, blind:bool, half:str|None):
+    "Stop (argparse's error) when `--half` is asked of the blind panel: it has no design half, all of it judges."
+    if blind and half: p.error('--half is a split of enhance5k.raters.PANEL; the blind panel is kept out of every tuning loop, all of it judges')
+
 def panel_settings()->dict:
     "{name: settings} of the panel judged by: enhance5k.raters.PANEL's (with `design`, `rates`), or the blind panel's (none in the design half, all rate)."
     if BLIND: return {n: {'design': False, 'blind': True} for n in _blind()}
@@ -232,7 +236,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     if a.more < 0: p.error(f"--more must be 0 or more photos, got {a.more}")
     if not 0 <= a.noise <= 3: p.error(f"--noise must be a rating noise sd from 0 to 3 rating points, got {a.noise:g}")
-    if a.panel == 'blind' and a.half: p.error('--half is a split of enhance5k.raters.PANEL; the blind panel is kept out of every tuning loop, all of it judges')
+    no_blind_half(p, a.panel == 'blind', a.half)
     _learn(a.train, a.more, a.panel == 'blind', a.noise); PANEL = panel_settings()
     names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
     half = {n: 'blind' if PANEL[n].get('blind') else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)

@@ -65,7 +65,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     blind = a.panel == 'blind'; L._learn(L.TRAIN, 0, blind); PANEL = L.panel_settings()
     names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
-    if blind and a.half: p.error('--half is a split of enhance5k.raters.PANEL; the blind panel is kept out of every tuning loop, all of it judges')
+    L.no_blind_half(p, blind, a.half)
     if not names: sys.exit(f"no raters of {'bench/blind_raters.py' if blind else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
     half = {n: 'blind' if blind else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; t0 = time.time()
     with ProcessPoolExecutor(a.workers, initializer=L._learn, initargs=(L.TRAIN, 0, blind)) as ex:

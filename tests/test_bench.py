@@ -111,3 +111,5 @@ def test_learning_limits_bench_orders_its_shares(tmp_path):
     for x in rows: assert x['learner'] <= x['perfect gate'] + 1e-3 and 0 <= x['perfect gate'] <= x['best candidate'] + 1e-3 and x['best candidate'] > 0.5, x
     assert '| highlight-keeper | design |' in r.stdout and '| rater | half | learner | perfect gate | best candidate |' in r.stdout
     assert set(res['summary_ratings']['_all']) == {'learner', 'perfect gate', 'best candidate'} and res['summary_choices'] is None
+    r = subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / 'bench' / 'learning_limits.py'), '--panel', 'blind', '--half', 'design', '--json', str(out)], capture_output=True, text=True)
+    assert r.returncode != 0 and 'the blind panel is kept out of every tuning loop' in r.stderr, r.stderr  # no design half to tune on
