@@ -7,9 +7,9 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'SAME_PHOTO',
-           'SHUFFLES_AT_ONCE', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater',
-           'quad', 'RewardModel', 'look_of', 'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells',
-           'PreferenceLearner', 'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store',
+           'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach',
+           'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe', 'feature_names', 'TasteGP', 'Candidate',
+           'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store',
            'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
@@ -760,10 +760,12 @@ def _inside(self:PreferenceLearner, F:torch.Tensor, # (M, d) candidates' feature
     c = [i for i, k in enumerate(feature_names(self.space)) if k.startswith('look:')]; A, L, e = torch.cat(A)[:, c], F[:, c], self.range_margin * self.model.sd[c].to(F.dtype)
     return ((L >= torch.minimum(A.min(0).values, L[0]) - e) & (L <= torch.maximum(A.max(0).values, L[0]) + e)).all(1)
 
+MORE_ANSWERS = {'evidence': 30, 'chance': 25} # how many more answers a taste not shown yet has usually shown within, by what held it back (bench/learning_wait.py on the panel's design half: the 80th percentile)
+
 @patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
              )->dict:
-    "The parameters for `image` (feasible, and no look beyond those answered about: `_inside`), with how sure the learner is: params, confident, gain, gain_sd, p_better, feedback, why; on a photo it was answered about, those answers count too."
+    "The parameters for `image` (feasible, and no look beyond those answered about: `_inside`), with how sure the learner is: params, confident, gain, gain_sd, p_better, feedback, more (answers it likely still needs, or None), why; on a photo it was answered about, those answers count too."
     cands, photos = (self.cand, range(len(self.cand))) if image is None else self._known(image)
     ms, vs = zip(*[self.model.gain(F, F[0], p) for (F, _), p in zip(cands, photos)]); free = torch.stack([o for _, o in cands]).all(0); ok = free & torch.stack([self._inside(F) for F, _ in cands]).all(0)
     m, s = torch.stack(ms).mean(0), torch.stack(vs).pow(2).sum(0).sqrt() / len(cands)
@@ -774,14 +776,16 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     null = self.null_evidence() if sure else None; own = self._null[2] if null is not None and self._windowed() else ev  # in a window: the latest answers, fitted as the shuffles are
     chance = null is not None and own <= null; sure = sure and not chance
     latest = f"the latest {self.chance_window} " if self._windowed() else ''
+    more = self.min_feedback - self.n if self.n < self.min_feedback else MORE_ANSWERS['evidence'] if 0 < ev < self.min_evidence else MORE_ANSWERS['chance'] if chance else None
+    hint = f"; if there is a taste, it usually shows within about {more} more answers" if more and self.n >= self.min_feedback else ''
     why = (f"not enough ratings yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else
-           f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults" if ev < self.min_evidence else
+           f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults{hint}" if ev < self.min_evidence else
            "every change predicted to be better takes a look beyond the variants answered about (answers about this photo would tell it more): keeping the defaults" if beyond else
            "no change predicted to be better: keeping the defaults" if not j else
-           f"no preference beyond chance yet ({latest or 'left-out '}answers predicted {own:+.1f} nats against no preference; the same ratings shuffled within each photo did as well {self._null[4]} times in {self._null[3]}, {self._allowed()} allowed): keeping the defaults" if chance else
+           f"no preference beyond chance yet ({latest or 'left-out '}answers predicted {own:+.1f} nats against no preference; the same ratings shuffled within each photo did as well {self._null[4]} times in {self._null[3]}, {self._allowed()} allowed): keeping the defaults{hint}" if chance else
            f"expected gain {float(m[j]):+.2f} ± {float(s[j]):.2f} rating points, P(better) {p:.2f}" + ('' if sure else ': not sure enough, keeping the defaults'))
     return {'params': _plain(to_params(self.U[j] if sure else self.u0, self.space)), 'confident': sure, 'gain': round(float(m[j]), 3),
-            'gain_sd': round(float(s[j]), 3), 'p_better': round(p, 3), 'evidence': round(ev, 3), 'null_evidence': None if null is None else round(null, 3), 'feedback': self.n, 'why': why}
+            'gain_sd': round(float(s[j]), 3), 'p_better': round(p, 3), 'evidence': round(ev, 3), 'null_evidence': None if null is None else round(null, 3), 'feedback': self.n, 'more': more, 'why': why}
 
 @patch
 def best(self:PreferenceLearner, image=None, # a photo; None: the learner's photos together
@@ -847,7 +851,7 @@ class FixedTaste:
     def recommend(self, image=None)->dict:
         "The fixed parameters in `PreferenceLearner.recommend`'s form (nothing learned: no gain, no evidence)."
         ch = self.params.changed()
-        return {'params': self.params, 'confident': bool(ch), 'gain': None, 'gain_sd': None, 'p_better': None, 'evidence': None, 'null_evidence': None, 'feedback': 0,
+        return {'params': self.params, 'confident': bool(ch), 'gain': None, 'gain_sd': None, 'p_better': None, 'evidence': None, 'null_evidence': None, 'feedback': 0, 'more': None,
                 'why': 'no taste learned for this user yet: ' + ('the deployed parameters' if ch else 'the defaults')}
 
 def save_taste(store, # a FeedbackStore

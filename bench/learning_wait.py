@@ -1,0 +1,101 @@
+"""How many more answers a learner that is not yet sure needs: what `PreferenceLearner.recommend` tells a person to expect.
+
+    python bench/learning_wait.py [--again] [--seeds 3] [--answers 80] [--every 5] [--noise 0 0.8] [--panel panel|blind] [--half design|report] [--raters warmer lazy] [--json bench/learning_wait.json]
+
+Each rater (those who rate) of the panel, per seed and rating noise (`--noise`: each rater's least noise sd, as in
+`bench/learning.py`), rates `--answers` proposals on the 4 learner photos of `bench/learning.py`. Every `--every` answers
+from the 10th on, the learner's recommendation for its photos (`recommend()`, what the app's tuning page shows) is put in
+one of its states: sure; `none` (left-out answers predicted no better than with no preference); `evidence` (better, but by
+less than `min_evidence`); `chance` (by more, but no better than by the same ratings shuffled within each photo); `unsure`
+(a taste beyond chance, but no change sure enough on these photos). For each state met at 40 answers or fewer: how many more
+answers it took to be sure (median, 80th percentile), for raters with a taste and for the raters without one, and how
+often the learner's own word for that state (`enhance5k.learn.MORE_ANSWERS`) held: sure within the answers it said.
+Checkpoints are `--every` answers apart, so a wait is rounded up to them.
+"""
+import argparse, json, os, platform, statistics, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import learning as L
+
+NO_TASTE = ('no-signal', 'random', 'photo-liker')  # the panel's raters without a taste (the blind panel has none)
+
+def state(c:dict, min_evidence:float=2.0)->str:
+    "The state of a checkpoint (`recommend()`'s confident, feedback, evidence and null_evidence): 'sure', 'few', 'chance', 'evidence', 'none' or 'unsure' (the answers show a taste, but no change is sure enough)."
+    if c['sure']: return 'sure'
+    if c['n'] < 6: return 'few'
+    if c['null_evidence'] is not None: return 'chance'
+    return 'evidence' if 0 < c['evidence'] < min_evidence else 'none' if c['evidence'] <= 0 else 'unsure'
+
+def run(name:str, seed:int, noise:float, blind:bool, answers:int, every:int)->dict:
+    "One rater's answers, and the learner's state at each checkpoint."
+    import torch; torch.set_num_threads(1)
+    from enhance5k.learn import PreferenceLearner
+    L._learn(L.TRAIN, 0, blind, noise)
+    views = L._views(); r = L.raters(views, seed=seed, names=[name])[0]; pl = PreferenceLearner(views[:L.TRAIN], seed=seed); trace = []
+    for k in range(1, answers + 1):
+        c = pl.propose(); pl.record(c, r(c))
+        if k >= 10 and k % every == 0:
+            rec = pl.recommend(); trace.append({'n': k, 'sure': rec['confident'], 'evidence': rec['evidence'], 'null_evidence': rec['null_evidence'], 'more': rec.get('more'),
+                                                'noise_sd': pl.model.hyper.get('noise_sd')})
+    return {'rater': name, 'seed': seed, 'noise': noise, 'rater_sd': r.sd, 'trace': trace}
+
+def waits(rows, taste:bool, upto:int=40)->dict:
+    "Per state met at `upto` answers or fewer: how many times, the answers to being sure (None: not by the end), and whether the learner's `more` held."
+    from enhance5k import learn
+    out, said = {}, getattr(learn, 'MORE_ANSWERS', {})
+    for x in rows:
+        if (x['rater'] not in NO_TASTE) != taste: continue
+        t = x['trace']
+        for i, c in enumerate(t):
+            st = state(c)
+            if st == 'sure' or c['n'] > upto: continue
+            w = next((d['n'] - c['n'] for d in t[i + 1:] if d['sure']), None); o = out.setdefault(st, {'times': 0, 'waits': [], 'said': 0, 'held': 0})
+            o['times'] += 1; o['waits'].append(w)
+            more = c['more'] if c.get('more') is not None else said.get(st)  # what the learner says (runs made before it said it: its word for the state)
+            if more: o['said'] += 1; o['held'] += w is not None and w <= more
+    return out
+
+def summarise(rows)->dict:
+    "Per state, for tastes and for no taste: times met, share sure by the end, median and 80th percentile wait (of all times: not sure by the end counts as longest), the learner's word held."
+    s = {}
+    for taste in (True, False):
+        for st, o in waits(rows, taste).items():
+            w = sorted(o['waits'], key=lambda v: float('inf') if v is None else v)
+            s.setdefault('taste' if taste else 'no taste', {})[st] = {'times': o['times'], 'sure_by_end': sum(v is not None for v in w) / len(w), 'wait_median': w[len(w) // 2], 'wait_p80': L.quantile(w, 0.8) if None not in w[:round(0.8 * (len(w) - 1)) + 1] else None,
+                                                                     'said': o['said'], 'held': o['held']}
+    return s
+
+def table(s:dict, answers:int)->str:
+    f = lambda v: f'not by {answers}' if v is None else f"{v}"
+    lines = ['| rater | state (at 10–40 answers) | times | sure by the end | more answers to be sure: median / 80th pct | the learner said "about N more": held |', '|---|---|---|---|---|---|']
+    for who, d in s.items():
+        for st in ('few', 'none', 'evidence', 'chance', 'unsure'):
+            if st in d: v = d[st]; lines.append(f"| {who} | {st} | {v['times']} | {v['sure_by_end']:.0%} | {f(v['wait_median'])} / {f(v['wait_p80'])} | " + (f"{v['held']} of {v['said']}" if v['said'] else '–') + ' |')
+    return '\n'.join(lines)
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--seeds', type=int, default=3); p.add_argument('--answers', type=int, default=80); p.add_argument('--every', type=int, default=5)
+    p.add_argument('--noise', type=float, nargs='+', default=[0.0, 0.8], help="each rater's least rating noise sd, one run per value (see bench/learning.py --noise)")
+    p.add_argument('--panel', choices=['panel', 'blind'], default='panel'); p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report'])
+    p.add_argument('--workers', type=int, default=os.cpu_count()); p.add_argument('--json', default=str(L.ROOT / 'bench' / 'learning_wait.json'))
+    p.add_argument('--again', action='store_true', help="no runs: summarise the runs in --json again (after the learner's word for a state changed), and write it back")
+    a = p.parse_args(argv); blind = a.panel == 'blind'
+    if a.again:
+        res = json.loads(Path(a.json).read_text()); res['summary'] = summarise(res['rows']); Path(a.json).write_text(json.dumps(res, indent=2) + '\n'); print(table(res['summary'], res['answers'])); return
+    if any(not 0 <= z <= 3 for z in a.noise): p.error(f"--noise must be rating noise sds from 0 to 3 rating points, got {a.noise}")
+    if a.answers < 10 or a.every < 1: p.error('--answers must be 10 or more and --every 1 or more')
+    L.no_blind_half(p, blind, a.half); L._learn(L.TRAIN, 0, blind); PANEL = L.panel_settings()
+    names = [n for n, kw in PANEL.items() if kw.get('rates', True) and (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
+    if not names: sys.exit(f"no raters who rate match --raters {' '.join(a.raters or [])} --half {a.half}")
+    jobs = [(n, s, z, blind, a.answers, a.every) for z in a.noise for n in names for s in range(a.seeds)]; t0 = time.time()
+    with ProcessPoolExecutor(a.workers) as ex: rows = list(ex.map(run, *zip(*jobs)))
+    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'panel': a.panel, 'half': a.half, 'noise': a.noise, 'seeds': a.seeds, 'answers': a.answers, 'every': a.every,
+           'wall_s': round(time.time() - t0, 1), 'rows': rows, 'summary': summarise(rows)}
+    Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
+    print(table(res['summary'], a.answers))
+
+if __name__ == '__main__':
+    main()
