@@ -62,14 +62,14 @@ def summarise(rows)->dict:
     s = {}
     for taste in (True, False):
         for st, o in waits(rows, taste).items():
-            w = sorted(o['waits'], key=lambda v: float('inf') if v is None else v)
-            s.setdefault('taste' if taste else 'no taste', {})[st] = {'times': o['times'], 'sure_by_end': sum(v is not None for v in w) / len(w), 'wait_median': w[len(w) // 2], 'wait_p80': L.quantile(w, 0.8) if None not in w[:round(0.8 * (len(w) - 1)) + 1] else None,
+            w = sorted(o['waits'], key=lambda v: float('inf') if v is None else v)  # not sure by the end: the longest
+            s.setdefault('taste' if taste else 'no taste', {})[st] = {'times': o['times'], 'sure_by_end': sum(v is not None for v in w) / len(w), 'wait_median': w[len(w) // 2], 'wait_p80': w[round(0.8 * (len(w) - 1))],
                                                                      'said': o['said'], 'held': o['held']}
     return s
 
 def table(s:dict, answers:int)->str:
     f = lambda v: f'not by {answers}' if v is None else f"{v}"
-    lines = ['| rater | state (at 10–40 answers) | times | sure by the end | more answers to be sure: median / 80th pct | the learner said "about N more": held |', '|---|---|---|---|---|---|']
+    lines = ['| raters | state (at 10–40 answers) | times | sure by the end | more answers to be sure: median / 80th pct | the learner said "about N more": held |', '|---|---|---|---|---|---|']
     for who, d in s.items():
         for st in ('few', 'none', 'evidence', 'chance', 'unsure'):
             if st in d: v = d[st]; lines.append(f"| {who} | {st} | {v['times']} | {v['sure_by_end']:.0%} | {f(v['wait_median'])} / {f(v['wait_p80'])} | " + (f"{v['held']} of {v['said']}" if v['said'] else '–') + ' |')

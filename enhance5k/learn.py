@@ -760,7 +760,7 @@ def _inside(self:PreferenceLearner, F:torch.Tensor, # (M, d) candidates' feature
     c = [i for i, k in enumerate(feature_names(self.space)) if k.startswith('look:')]; A, L, e = torch.cat(A)[:, c], F[:, c], self.range_margin * self.model.sd[c].to(F.dtype)
     return ((L >= torch.minimum(A.min(0).values, L[0]) - e) & (L <= torch.maximum(A.max(0).values, L[0]) + e)).all(1)
 
-MORE_ANSWERS = {'evidence': 30, 'chance': 25} # how many more answers a taste not shown yet has usually shown within, by what held it back (bench/learning_wait.py on the panel's design half: the 80th percentile)
+MORE_ANSWERS = {'evidence': 30, 'chance': 25} # how many more ratings a taste not shown yet has usually shown within, by what held it back (bench/learning_wait.py on the panel's design half: the 80th percentile)
 
 @patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
@@ -776,8 +776,8 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     null = self.null_evidence() if sure else None; own = self._null[2] if null is not None and self._windowed() else ev  # in a window: the latest answers, fitted as the shuffles are
     chance = null is not None and own <= null; sure = sure and not chance
     latest = f"the latest {self.chance_window} " if self._windowed() else ''
-    more = self.min_feedback - self.n if self.n < self.min_feedback else MORE_ANSWERS['evidence'] if 0 < ev < self.min_evidence else MORE_ANSWERS['chance'] if chance else None
-    hint = f"; if there is a taste, it usually shows within about {more} more answers" if more and self.n >= self.min_feedback else ''
+    more = self.min_feedback - self.n if self.n < self.min_feedback else None if self.choices else MORE_ANSWERS['evidence'] if 0 < ev < self.min_evidence else MORE_ANSWERS['chance'] if chance else None  # the waits were measured with ratings
+    hint = f"; if there is a taste, it usually shows within about {more} more ratings" if more and self.n >= self.min_feedback else ''
     why = (f"not enough ratings yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else
            f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults{hint}" if ev < self.min_evidence else
            "every change predicted to be better takes a look beyond the variants answered about (answers about this photo would tell it more): keeping the defaults" if beyond else
