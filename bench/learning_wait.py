@@ -9,10 +9,11 @@ one of its states: sure; `none` (left-out answers predicted no better than with 
 less than `min_evidence`); `chance` (by more, but no better than by the same ratings shuffled within each photo); `unsure`
 (a taste beyond chance, but no change sure enough on these photos). For each state met at 40 answers or fewer: how many more
 answers it took to be sure (median, 80th percentile), for raters with a taste and for the raters without one, and how
-often the learner's own word for that state (`enhance5k.learn.MORE_ANSWERS`) held: sure within the answers it said.
-Checkpoints are `--every` answers apart, so a wait is rounded up to them.
+often the learner's word held: sure within the `more` it said (for runs made before it said one, its word for that state
+now, `enhance5k.learn.MORE_ANSWERS`). Checkpoints are `--every` answers apart, so a wait is rounded up to them.
+`--again` summarises the runs of `--json` again (after the learner's word for a state changed) without running anything.
 """
-import argparse, json, os, platform, statistics, sys, time
+import argparse, json, os, platform, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
