@@ -777,7 +777,7 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     chance = null is not None and own <= null; sure = sure and not chance
     latest = f"the latest {self.chance_window} " if self._windowed() else ''
     more = self.min_feedback - self.n if self.n < self.min_feedback else None if self.choices else MORE_ANSWERS['evidence'] if 0 < ev < self.min_evidence else MORE_ANSWERS['chance'] if chance else None  # the waits were measured with ratings
-    hint = f"; if there is a taste, it usually shows within about {more} more ratings" if more and self.n >= self.min_feedback else ''
+    hint = f"; if there is a taste, it often shows within about {more} more ratings" if more and self.n >= self.min_feedback else ''
     why = (f"not enough ratings yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else
            f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults{hint}" if ev < self.min_evidence else
            "every change predicted to be better takes a look beyond the variants answered about (answers about this photo would tell it more): keeping the defaults" if beyond else
