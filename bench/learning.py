@@ -48,6 +48,18 @@ def no_blind_half(p:argparse.ArgumentParser, blind:bool, half:str|None):
     "Stop (argparse's error) when `--half` is asked of the blind panel: it has no design half, all of it judges."
     if blind and half: p.error('--half is a split of enhance5k.raters.PANEL; the blind panel is kept out of every tuning loop, all of it judges')
 
+def chosen(panel:dict, raters=None, half:str|None=None)->list:
+    "The names of `panel` (`panel_settings()`) that `--raters` and `--half` pick."
+    return [n for n, kw in panel.items() if (not raters or n in raters) and (half is None or kw.get('design', True) == (half == 'design'))]
+
+def has_taste(kw:dict)->bool:
+    "Whether a rater of `panel_settings()` has a taste by its settings: the blind panel's all do; the panel's without targets or penalties (no-signal, random, photo-liker) do not."
+    return kw.get('blind', False) or bool(kw.get('targets') or kw.get('penalties'))
+
+def check_noise(p:argparse.ArgumentParser, noise:float):
+    "Stop (argparse's error) unless `noise` is a rating noise sd from 0 to 3 (NaN is not)."
+    if not 0 <= noise <= 3: p.error(f"--noise must be a rating noise sd from 0 to 3 rating points, got {noise:g}")
+
 def panel_settings()->dict:
     "{name: settings} of the panel judged by: enhance5k.raters.PANEL's (with `design`, `rates`), or the blind panel's (none in the design half, all rate)."
     if BLIND: return {n: {'design': False, 'blind': True} for n in _blind()}
@@ -235,10 +247,10 @@ def main(argv=None):
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
     if a.more < 0: p.error(f"--more must be 0 or more photos, got {a.more}")
-    if not 0 <= a.noise <= 3: p.error(f"--noise must be a rating noise sd from 0 to 3 rating points, got {a.noise:g}")
+    check_noise(p, a.noise)
     no_blind_half(p, a.panel == 'blind', a.half)
     _learn(a.train, a.more, a.panel == 'blind', a.noise); PANEL = panel_settings()
-    names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
+    names = chosen(PANEL, a.raters, a.half)
     half = {n: 'blind' if PANEL[n].get('blind') else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
     if not names: sys.exit(f"no raters of {'bench/blind_raters.py' if a.panel == 'blind' else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
     t0 = time.time()

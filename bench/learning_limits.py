@@ -64,7 +64,7 @@ def main(argv=None):
     p.add_argument('--json', default=str(L.ROOT / 'bench' / 'learning_limits.json'))
     a = p.parse_args(argv)
     blind = a.panel == 'blind'; L._learn(L.TRAIN, 0, blind); PANEL = L.panel_settings()
-    names = [n for n, kw in PANEL.items() if (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
+    names = L.chosen(PANEL, a.raters, a.half)
     L.no_blind_half(p, blind, a.half)
     if not names: sys.exit(f"no raters of {'bench/blind_raters.py' if blind else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
     half = {n: 'blind' if blind else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; t0 = time.time()

@@ -20,8 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import learning as L
 
-NO_TASTE = ('no-signal', 'random', 'photo-liker')  # the panel's raters without a taste (the blind panel has none)
-
 def state(c:dict, min_evidence:float=2.0)->str:
     "The state of a checkpoint (`recommend()`'s confident, feedback, evidence and null_evidence): 'sure', 'few', 'chance', 'evidence', 'none' or 'unsure' (the answers show a taste, but no change is sure enough)."
     if c['sure']: return 'sure'
@@ -29,7 +27,7 @@ def state(c:dict, min_evidence:float=2.0)->str:
     if c['null_evidence'] is not None: return 'chance'
     return 'evidence' if 0 < c['evidence'] < min_evidence else 'none' if c['evidence'] <= 0 else 'unsure'
 
-def run(name:str, seed:int, noise:float, blind:bool, answers:int, every:int)->dict:
+def run(name:str, seed:int, noise:float, blind:bool, answers:int, every:int, taste:bool)->dict:
     "One rater's answers, and the learner's state at each checkpoint."
     import torch; torch.set_num_threads(1)
     from enhance5k.learn import PreferenceLearner
@@ -40,21 +38,21 @@ def run(name:str, seed:int, noise:float, blind:bool, answers:int, every:int)->di
         if k >= 10 and k % every == 0:
             rec = pl.recommend(); trace.append({'n': k, 'sure': rec['confident'], 'evidence': rec['evidence'], 'null_evidence': rec['null_evidence'], 'more': rec.get('more'),
                                                 'noise_sd': pl.model.hyper.get('noise_sd')})
-    return {'rater': name, 'seed': seed, 'noise': noise, 'rater_sd': r.sd, 'trace': trace}
+    return {'rater': name, 'taste': taste, 'seed': seed, 'noise': noise, 'rater_sd': r.sd, 'trace': trace}
 
 def waits(rows, taste:bool, upto:int=40)->dict:
     "Per state met at `upto` answers or fewer: how many times, the answers to being sure (None: not by the end), and whether the learner's `more` held."
-    from enhance5k import learn
-    out, said = {}, getattr(learn, 'MORE_ANSWERS', {})
+    from enhance5k.learn import MORE_ANSWERS
+    out = {}
     for x in rows:
-        if (x['rater'] not in NO_TASTE) != taste: continue
+        if x['taste'] != taste: continue
         t = x['trace']
         for i, c in enumerate(t):
             st = state(c)
             if st == 'sure' or c['n'] > upto: continue
             w = next((d['n'] - c['n'] for d in t[i + 1:] if d['sure']), None); o = out.setdefault(st, {'times': 0, 'waits': [], 'said': 0, 'held': 0})
             o['times'] += 1; o['waits'].append(w)
-            more = c['more'] if c.get('more') is not None else said.get(st)  # what the learner says (runs made before it said it: its word for the state)
+            more = c['more'] if c.get('more') is not None else MORE_ANSWERS.get(st)  # what the learner says (runs made before it said it: its word for the state)
             if more: o['said'] += 1; o['held'] += w is not None and w <= more
     return out
 
@@ -86,12 +84,12 @@ def main(argv=None):
     a = p.parse_args(argv); blind = a.panel == 'blind'
     if a.again:
         res = json.loads(Path(a.json).read_text()); res['summary'] = summarise(res['rows']); Path(a.json).write_text(json.dumps(res, indent=2) + '\n'); print(table(res['summary'], res['answers'])); return
-    if any(not 0 <= z <= 3 for z in a.noise): p.error(f"--noise must be rating noise sds from 0 to 3 rating points, got {a.noise}")
+    for z in a.noise: L.check_noise(p, z)
     if a.answers < 10 or a.every < 1: p.error('--answers must be 10 or more and --every 1 or more')
     L.no_blind_half(p, blind, a.half); L._learn(L.TRAIN, 0, blind); PANEL = L.panel_settings()
-    names = [n for n, kw in PANEL.items() if kw.get('rates', True) and (not a.raters or n in a.raters) and (a.half is None or kw.get('design', True) == (a.half == 'design'))]
+    names = [n for n in L.chosen(PANEL, a.raters, a.half) if PANEL[n].get('rates', True)]
     if not names: sys.exit(f"no raters who rate match --raters {' '.join(a.raters or [])} --half {a.half}")
-    jobs = [(n, s, z, blind, a.answers, a.every) for z in a.noise for n in names for s in range(a.seeds)]; t0 = time.time()
+    jobs = [(n, s, z, blind, a.answers, a.every, L.has_taste(PANEL[n])) for z in a.noise for n in names for s in range(a.seeds)]; t0 = time.time()
     with ProcessPoolExecutor(a.workers) as ex: rows = list(ex.map(run, *zip(*jobs)))
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'panel': a.panel, 'half': a.half, 'noise': a.noise, 'seeds': a.seeds, 'answers': a.answers, 'every': a.every,
            'wall_s': round(time.time() - t0, 1), 'rows': rows, 'summary': summarise(rows)}
