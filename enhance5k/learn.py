@@ -7,10 +7,10 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'SAME_PHOTO',
-           'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach',
-           'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe', 'feature_names', 'TasteGP', 'Candidate',
-           'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store',
-           'store_features', 'fit_store', 'sensitivities']
+           'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'MORE_CHOICES', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES',
+           'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe', 'feature_names',
+           'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste', 'load_taste',
+           'learned_taste', 'taste_from_store', 'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
 import inspect
@@ -761,6 +761,11 @@ def _inside(self:PreferenceLearner, F:torch.Tensor, # (M, d) candidates' feature
     return ((L >= torch.minimum(A.min(0).values, L[0]) - e) & (L <= torch.maximum(A.max(0).values, L[0]) + e)).all(1)
 
 MORE_ANSWERS = {'evidence': 30, 'chance': 25} # how many more ratings a taste not shown yet has usually shown within, by what held it back (bench/learning_wait.py on the panel's design half: the 80th percentile)
+MORE_CHOICES = {'evidence': 30} # the same for A/B choices alone (bench/learning_wait.py --choices, design half: the 80th percentile); they are never shuffled, so never 'chance'
+
+def _kind(ratings:int, choices:int)->str:
+    "What a learner's answers are called in what it says: 'ratings', 'choices', or 'answers' (both, or none yet)."
+    return 'ratings' if ratings and not choices else 'choices' if choices and not ratings else 'answers'
 
 @patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
@@ -776,9 +781,10 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     null = self.null_evidence() if sure else None; own = self._null[2] if null is not None and self._windowed() else ev  # in a window: the latest answers, fitted as the shuffles are
     chance = null is not None and own <= null; sure = sure and not chance
     latest = f"the latest {self.chance_window} " if self._windowed() else ''
-    more = self.min_feedback - self.n if self.n < self.min_feedback else None if self.choices else MORE_ANSWERS['evidence'] if 0 < ev < self.min_evidence else MORE_ANSWERS['chance'] if chance else None  # the waits were measured with ratings
-    hint = f"; if there is a taste, it often shows within about {more} more ratings" if more and self.n >= self.min_feedback else ''
-    why = (f"not enough ratings yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else
+    kind = _kind(len(self.ratings), len(self.choices)); word = {'ratings': MORE_ANSWERS, 'choices': MORE_CHOICES}.get(kind, {})  # both kinds: their wait was not measured, no promise
+    more = self.min_feedback - self.n if self.n < self.min_feedback else word.get('evidence') if 0 < ev < self.min_evidence else word.get('chance') if chance else None
+    hint = f"; if there is a taste, it often shows within about {more} more {kind}" if more and self.n >= self.min_feedback else ''
+    why = (f"not enough {kind} yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else
            f"no preference in the answers yet (left-out answers predicted {ev:+.1f} nats against no preference, {self.min_evidence:g} needed): keeping the defaults{hint}" if ev < self.min_evidence else
            "every change predicted to be better takes a look beyond the variants answered about (answers about this photo would tell it more): keeping the defaults" if beyond else
            "no change predicted to be better: keeping the defaults" if not j else

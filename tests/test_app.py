@@ -66,7 +66,7 @@ def test_upload_plan_enhance_rate_is_stored(home):
     at = start(); at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception  # a new session, after a restart
     assert 'Round 3' in texts(at), texts(at)  # it picks up the kept answers: the next round is the third
     at.sidebar.radio[0].set_value('Enhance').run(); at.file_uploader[0].set_value(('q.png', photo(1), 'image/png')).run(); at.radio(key='mode').set_value('my taste').run()
-    assert 'q.png: my taste keeps the defaults here: not enough ratings yet (2 of 6)' in texts(at), texts(at)  # what 'my taste' would do, before it runs
+    assert 'q.png: my taste keeps the defaults here: not enough answers yet (2 of 6)' in texts(at), texts(at)  # what 'my taste' would do, before it runs (a rating and a choice: answers)
     at = enhance_one(at, 'q.png', photo(1)); assert not at.exception and not errors(at), (at.exception, errors(at))
     at.sidebar.radio[0].set_value('Tune to my taste').run(); assert not at.exception, at.exception  # a photo enhanced since: tuned on too
     pl = at.session_state['taste_local_tune']; assert (len(pl.views), pl.n) == (2, 2) and 'Round 3' in texts(at), (len(pl.views), pl.n, texts(at))

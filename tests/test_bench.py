@@ -115,9 +115,9 @@ def test_learning_limits_bench_orders_its_shares(tmp_path):
     assert r.returncode != 0 and 'the blind panel is kept out of every tuning loop' in r.stderr, r.stderr  # no design half to tune on
 
 def test_learning_wait_bench_counts_waits_and_checks_the_learners_word(tmp_path):
-    "bench/learning_wait.py: states as `recommend` has them; a rater's taste from its settings; the wait to being sure and whether `more` held, from a run's own checkpoints; --again summarises a JSON again; bad settings refused by name."
+    "bench/learning_wait.py: states as `recommend` has them; a rater's taste from its settings; the wait to being sure and whether `more` held, from a run's own checkpoints; --choices asks the A/B-only rater too; --again summarises a JSON again; bad settings refused by name."
     shared('photos'); import json, subprocess, sys
-    from enhance5k.learn import MORE_ANSWERS
+    from enhance5k.learn import MORE_ANSWERS, MORE_CHOICES
     path = Path(__file__).resolve().parent.parent / 'bench' / 'learning_wait.py'; W = runpy.run_path(str(path))
     c = lambda n, sure=False, ev=0.0, null=None, more=None: {'n': n, 'sure': sure, 'evidence': ev, 'null_evidence': null, 'more': more}
     assert [W['state'](x) for x in (c(5), c(10, ev=-3), c(10, ev=1), c(10, ev=9, null=12), c(10, ev=9), c(10, True))] == ['few', 'none', 'evidence', 'chance', 'unsure', 'sure']
@@ -127,10 +127,15 @@ def test_learning_wait_bench_counts_waits_and_checks_the_learners_word(tmp_path)
     s = W['summarise'](rows)
     assert s['taste']['chance'] == {'times': 1, 'sure_by_end': 1.0, 'wait_median': 30, 'wait_p80': 30, 'said': 1, 'held': 0}, s
     assert s['taste']['evidence'] == {'times': 6, 'sure_by_end': 5 / 6, 'wait_median': 5, 'wait_p80': 20, 'said': 6, 'held': 5} and s['no taste']['evidence'] == {'times': 1, 'sure_by_end': 0.0, 'wait_median': None, 'wait_p80': None, 'said': 1, 'held': 0}, s
+    old = [{'rater': 'chooser', 'taste': True, 'choices': True, 'trace': [c(10, ev=1), c(10 + MORE_CHOICES['evidence'] + 5, True)]}]  # a run made before the learner said a word for choices: its word for the state now
+    assert W['summarise'](old)['taste']['evidence'] == {'times': 1, 'sure_by_end': 1.0, 'wait_median': MORE_CHOICES['evidence'] + 5, 'wait_p80': MORE_CHOICES['evidence'] + 5, 'said': 1, 'held': 0}
     out, run = tmp_path / 'wait.json', lambda *a: subprocess.run([sys.executable, str(path), '--json', str(out), *a], capture_output=True, text=True)
     r = run('--raters', 'random', '--seeds', '1', '--answers', '15', '--every', '5', '--noise', '0', '--workers', '1'); assert r.returncode == 0, r.stderr
     res = json.loads(out.read_text()); t = res['rows'][0]['trace']; assert [x['n'] for x in t] == [10, 15] and res['noise'] == [0.0] and res['rows'][0]['taste'] is False, res  # random: no targets, no taste
     for x in t: assert x['more'] == {'evidence': MORE_ANSWERS['evidence'], 'chance': MORE_ANSWERS['chance']}.get(W['state'](x)), x  # what the learner said, for the state it was in
+    r = run('--choices', '--raters', 'chooser', '--seeds', '1', '--answers', '10', '--every', '5', '--noise', '0', '--workers', '1'); assert r.returncode == 0, r.stderr
+    ch = json.loads(out.read_text()); x = ch['rows'][0]; assert ch['answer'] == 'choices' and x['rater'] == 'chooser' and x['choices'] and x['taste'], ch  # the A/B-only rater answers with choices
+    assert [y['more'] for y in x['trace']] == [MORE_CHOICES.get(W['state'](y)) for y in x['trace']] and x['trace'][0]['n'] == 10, x  # what the learner said for choices
     res['summary'] = None; out.write_text(json.dumps(res)); r = run('--again'); assert r.returncode == 0 and json.loads(out.read_text())['summary'] == W['summarise'](res['rows']), r.stderr
-    for bad, msg in ((('--noise', '-1'), '--noise must be'), (('--panel', 'blind', '--half', 'design'), '--half is a split'), (('--answers', '5'), '--answers must be')):
+    for bad, msg in ((('--noise', '-1'), '--noise must be'), (('--panel', 'blind', '--half', 'design'), '--half is a split'), (('--answers', '5'), '--answers must be'), (('--raters', 'chooser'), 'no raters who rate match')):
         r = run(*bad); assert r.returncode != 0 and msg in r.stderr, (bad, r.stderr)
