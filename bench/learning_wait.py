@@ -1,17 +1,18 @@
 """How many more answers a learner that is not yet sure needs: what `PreferenceLearner.recommend` tells a person to expect.
 
-    python bench/learning_wait.py [--again] [--choices] [--seeds 3] [--answers 80] [--every 5] [--noise 0 0.8] [--panel panel|blind] [--half design|report] [--raters warmer lazy] [--json bench/learning_wait.json]
+    python bench/learning_wait.py [--again] [--choices | --mixed] [--seeds 3] [--answers 80] [--every 5] [--noise 0 0.8] [--panel panel|blind] [--half design|report] [--raters warmer lazy] [--json bench/learning_wait.json]
 
 Each rater (those who rate) of the panel, per seed and rating noise (`--noise`: each rater's least noise sd, as in
 `bench/learning.py`), rates `--answers` proposals on the 4 learner photos of `bench/learning.py`; with `--choices`, every
-rater of the panel (the A/B-only one too) instead chooses between `--answers` proposed pairs (`propose_pair`). Every `--every` answers
+rater of the panel (the A/B-only one too) instead chooses between `--answers` proposed pairs (`propose_pair`); with
+`--mixed`, each rater who rates gives a rating, then a choice, in turn (as a person who switches on the app's tuning page). Every `--every` answers
 from the 10th on, the learner's recommendation for its photos (`recommend()`, what the app's tuning page shows) is put in
 one of its states: sure; `none` (left-out answers predicted no better than with no preference); `evidence` (better, but by
 less than `min_evidence`); `chance` (by more, but no better than by the same ratings shuffled within each photo); `unsure`
 (a taste beyond chance, but no change sure enough on these photos). For each state met at 40 answers or fewer: how many more
 answers it took to be sure (median, 80th percentile), for raters with a taste and for the raters without one, and how
 often the learner's word held: sure within the `more` it said (for runs made before it said one, its word for that state
-now, `enhance5k.learn.MORE_ANSWERS`, or `MORE_CHOICES` for choices). Checkpoints are `--every` answers apart, so a wait is rounded up to them.
+now, `enhance5k.learn.MORE_ANSWERS`, `MORE_CHOICES` for choices, `MORE_MIXED` for both). Checkpoints are `--every` answers apart, so a wait is rounded up to them.
 `--again` summarises the runs of `--json` again (after the learner's word for a state changed) without running anything.
 """
 import argparse, json, os, platform, sys, time
@@ -28,23 +29,23 @@ def state(c:dict, min_evidence:float=2.0)->str:
     if c['null_evidence'] is not None: return 'chance'
     return 'evidence' if 0 < c['evidence'] < min_evidence else 'none' if c['evidence'] <= 0 else 'unsure'
 
-def run(name:str, seed:int, noise:float, blind:bool, answers:int, every:int, taste:bool, choices:bool=False)->dict:
-    "One rater's answers (ratings, or A/B choices with `choices`), and the learner's state at each checkpoint."
+def run(name:str, seed:int, noise:float, blind:bool, answers:int, every:int, taste:bool, choices:bool=False, mixed:bool=False)->dict:
+    "One rater's answers (ratings; A/B choices with `choices`; a rating, then a choice, in turn with `mixed`), and the learner's state at each checkpoint."
     import torch; torch.set_num_threads(1)
     from enhance5k.learn import PreferenceLearner
     L._learn(L.TRAIN, 0, blind, noise)
     views = L._views(); r = L.raters(views, seed=seed, names=[name])[0]; pl = PreferenceLearner(views[:L.TRAIN], seed=seed); trace = []
     for k in range(1, answers + 1):
-        if choices: a, b = pl.propose_pair(); pl.record_choice(a, b, r.choose(a, b))
+        if choices or mixed and k % 2 == 0: a, b = pl.propose_pair(); pl.record_choice(a, b, r.choose(a, b))
         else: c = pl.propose(); pl.record(c, r(c))
         if k >= 10 and k % every == 0:
             rec = pl.recommend(); trace.append({'n': k, 'sure': rec['confident'], 'evidence': rec['evidence'], 'null_evidence': rec['null_evidence'], 'more': rec.get('more'),
                                                 'noise_sd': pl.model.hyper.get('noise_sd')})
-    return {'rater': name, 'taste': taste, 'choices': choices, 'seed': seed, 'noise': noise, 'rater_sd': r.sd, 'trace': trace}
+    return {'rater': name, 'taste': taste, 'choices': choices, 'mixed': mixed, 'seed': seed, 'noise': noise, 'rater_sd': r.sd, 'trace': trace}
 
 def waits(rows, taste:bool, upto:int=40)->dict:
     "Per state met at `upto` answers or fewer: how many times, the answers to being sure (None: not by the end), and whether the learner's `more` held."
-    from enhance5k.learn import MORE_ANSWERS, MORE_CHOICES
+    from enhance5k.learn import MORE_ANSWERS, MORE_CHOICES, MORE_MIXED
     out = {}
     for x in rows:
         if x['taste'] != taste: continue
@@ -54,7 +55,7 @@ def waits(rows, taste:bool, upto:int=40)->dict:
             if st == 'sure' or c['n'] > upto: continue
             w = next((d['n'] - c['n'] for d in t[i + 1:] if d['sure']), None); o = out.setdefault(st, {'times': 0, 'waits': [], 'said': 0, 'held': 0})
             o['times'] += 1; o['waits'].append(w)
-            more = c['more'] if c.get('more') is not None else (MORE_CHOICES if x.get('choices') else MORE_ANSWERS).get(st)  # what the learner says (runs made before it said it: its word for the state)
+            more = c['more'] if c.get('more') is not None else (MORE_CHOICES if x.get('choices') else MORE_MIXED if x.get('mixed') else MORE_ANSWERS).get(st)  # what the learner says (runs made before it said it: its word for the state)
             if more: o['said'] += 1; o['held'] += w is not None and w <= more
     return out
 
@@ -82,7 +83,8 @@ def main(argv=None):
     p.add_argument('--noise', type=float, nargs='+', default=[0.0, 0.8], help="each rater's least rating noise sd, one run per value (see bench/learning.py --noise)")
     p.add_argument('--panel', choices=['panel', 'blind'], default='panel'); p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report'])
     p.add_argument('--workers', type=int, default=os.cpu_count()); p.add_argument('--json', default=str(L.ROOT / 'bench' / 'learning_wait.json'))
-    p.add_argument('--choices', action='store_true', help='A/B choices between proposed pairs instead of ratings (every rater of the panel chooses)')
+    k = p.add_mutually_exclusive_group(); k.add_argument('--choices', action='store_true', help='A/B choices between proposed pairs instead of ratings (every rater of the panel chooses)')
+    k.add_argument('--mixed', action='store_true', help='a rating, then a choice, in turn (the raters who rate)')
     p.add_argument('--again', action='store_true', help="no runs: summarise the runs in --json again (after the learner's word for a state changed), and write it back")
     a = p.parse_args(argv); blind = a.panel == 'blind'
     if a.again:
@@ -92,9 +94,9 @@ def main(argv=None):
     L.no_blind_half(p, blind, a.half); L._learn(L.TRAIN, 0, blind); PANEL = L.panel_settings()
     names = [n for n in L.chosen(PANEL, a.raters, a.half) if a.choices or PANEL[n].get('rates', True)]
     if not names: sys.exit(f"no raters who {'choose' if a.choices else 'rate'} match --raters {' '.join(a.raters or [])} --half {a.half}")
-    jobs = [(n, s, z, blind, a.answers, a.every, L.has_taste(PANEL[n]), a.choices) for z in a.noise for n in names for s in range(a.seeds)]; t0 = time.time()
+    jobs = [(n, s, z, blind, a.answers, a.every, L.has_taste(PANEL[n]), a.choices, a.mixed) for z in a.noise for n in names for s in range(a.seeds)]; t0 = time.time()
     with ProcessPoolExecutor(a.workers) as ex: rows = list(ex.map(run, *zip(*jobs)))
-    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'panel': a.panel, 'half': a.half, 'answer': 'choices' if a.choices else 'ratings', 'noise': a.noise, 'seeds': a.seeds, 'answers': a.answers, 'every': a.every,
+    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'panel': a.panel, 'half': a.half, 'answer': 'choices' if a.choices else 'mixed' if a.mixed else 'ratings', 'noise': a.noise, 'seeds': a.seeds, 'answers': a.answers, 'every': a.every,
            'wall_s': round(time.time() - t0, 1), 'rows': rows}
     Path(a.json).write_text(json.dumps(res, indent=2) + '\n')  # the runs first: a summary that fails loses none of them (--again)
     res['summary'] = summarise(rows); Path(a.json).write_text(json.dumps(res, indent=2) + '\n')

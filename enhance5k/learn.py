@@ -7,10 +7,10 @@ from __future__ import annotations
 
 # %% auto #0
 __all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'SAME_PHOTO',
-           'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'MORE_CHOICES', 'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES',
-           'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe', 'feature_names',
-           'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste', 'load_taste',
-           'learned_taste', 'taste_from_store', 'store_features', 'fit_store', 'sensitivities']
+           'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'MORE_CHOICES', 'MORE_MIXED', 'CHANGE_SCALE', 'REPORT_FEATURES',
+           'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe',
+           'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste',
+           'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
 import inspect
@@ -762,6 +762,7 @@ def _inside(self:PreferenceLearner, F:torch.Tensor, # (M, d) candidates' feature
 
 MORE_ANSWERS = {'evidence': 30, 'chance': 25} # how many more ratings a taste not shown yet has usually shown within, by what held it back (bench/learning_wait.py on the panel's design half: the 80th percentile)
 MORE_CHOICES = {'evidence': 30} # the same for A/B choices alone (bench/learning_wait.py --choices, design half: the 80th percentile); they are never shuffled, so never 'chance'
+MORE_MIXED = {} # the same for ratings and choices together (bench/learning_wait.py --mixed): not measured yet, no word
 
 def _kind(ratings:int, choices:int)->str:
     "What a learner's answers are called in what it says: 'ratings', 'choices', or 'answers' (both, or none yet)."
@@ -781,7 +782,7 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     null = self.null_evidence() if sure else None; own = self._null[2] if null is not None and self._windowed() else ev  # in a window: the latest answers, fitted as the shuffles are
     chance = null is not None and own <= null; sure = sure and not chance
     latest = f"the latest {self.chance_window} " if self._windowed() else ''
-    kind = _kind(len(self.ratings), len(self.choices)); word = {'ratings': MORE_ANSWERS, 'choices': MORE_CHOICES}.get(kind, {})  # both kinds: their wait was not measured, no promise
+    kind = _kind(len(self.ratings), len(self.choices)); word = {'ratings': MORE_ANSWERS, 'choices': MORE_CHOICES}.get(kind, MORE_MIXED)
     more = self.min_feedback - self.n if self.n < self.min_feedback else word.get('evidence') if 0 < ev < self.min_evidence else word.get('chance') if chance else None
     hint = f"; if there is a taste, it often shows within about {more} more {kind}" if more and self.n >= self.min_feedback else ''
     why = (f"not enough {kind} yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else

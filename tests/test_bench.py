@@ -115,9 +115,9 @@ def test_learning_limits_bench_orders_its_shares(tmp_path):
     assert r.returncode != 0 and 'the blind panel is kept out of every tuning loop' in r.stderr, r.stderr  # no design half to tune on
 
 def test_learning_wait_bench_counts_waits_and_checks_the_learners_word(tmp_path):
-    "bench/learning_wait.py: states as `recommend` has them; a rater's taste from its settings; the wait to being sure and whether `more` held, from a run's own checkpoints; --choices asks the A/B-only rater too; --again summarises a JSON again; bad settings refused by name."
+    "bench/learning_wait.py: states as `recommend` has them; a rater's taste from its settings; the wait to being sure and whether `more` held, from a run's own checkpoints; --choices asks the A/B-only rater too, --mixed a rating and a choice in turn; --again summarises a JSON again; bad settings refused by name."
     shared('photos'); import json, subprocess, sys
-    from enhance5k.learn import MORE_ANSWERS, MORE_CHOICES
+    from enhance5k.learn import MORE_ANSWERS, MORE_CHOICES, MORE_MIXED
     path = Path(__file__).resolve().parent.parent / 'bench' / 'learning_wait.py'; W = runpy.run_path(str(path))
     c = lambda n, sure=False, ev=0.0, null=None, more=None: {'n': n, 'sure': sure, 'evidence': ev, 'null_evidence': null, 'more': more}
     assert [W['state'](x) for x in (c(5), c(10, ev=-3), c(10, ev=1), c(10, ev=9, null=12), c(10, ev=9), c(10, True))] == ['few', 'none', 'evidence', 'chance', 'unsure', 'sure']
@@ -136,6 +136,9 @@ def test_learning_wait_bench_counts_waits_and_checks_the_learners_word(tmp_path)
     r = run('--choices', '--raters', 'chooser', '--seeds', '1', '--answers', '10', '--every', '5', '--noise', '0', '--workers', '1'); assert r.returncode == 0, r.stderr
     ch = json.loads(out.read_text()); x = ch['rows'][0]; assert ch['answer'] == 'choices' and x['rater'] == 'chooser' and x['choices'] and x['taste'], ch  # the A/B-only rater answers with choices
     assert [y['more'] for y in x['trace']] == [MORE_CHOICES.get(W['state'](y)) for y in x['trace']] and x['trace'][0]['n'] == 10, x  # what the learner said for choices
+    r = run('--mixed', '--raters', 'warmer', '--seeds', '1', '--answers', '10', '--every', '5', '--noise', '0', '--workers', '1'); assert r.returncode == 0, r.stderr
+    mx = json.loads(out.read_text()); y = mx['rows'][0]; assert mx['answer'] == 'mixed' and y['mixed'] and not y['choices'], mx
+    assert [z['more'] for z in y['trace']] == [MORE_MIXED.get(W['state'](z)) for z in y['trace']], y  # what the learner said for ratings and choices together
     res['summary'] = None; out.write_text(json.dumps(res)); r = run('--again'); assert r.returncode == 0 and json.loads(out.read_text())['summary'] == W['summarise'](res['rows']), r.stderr
-    for bad, msg in ((('--noise', '-1'), '--noise must be'), (('--panel', 'blind', '--half', 'design'), '--half is a split'), (('--answers', '5'), '--answers must be'), (('--raters', 'chooser'), 'no raters who rate match')):
+    for bad, msg in ((('--noise', '-1'), '--noise must be'), (('--panel', 'blind', '--half', 'design'), '--half is a split'), (('--answers', '5'), '--answers must be'), (('--raters', 'chooser'), 'no raters who rate match'), (('--choices', '--mixed'), 'not allowed with')):
         r = run(*bad); assert r.returncode != 0 and msg in r.stderr, (bad, r.stderr)
