@@ -762,7 +762,7 @@ def _inside(self:PreferenceLearner, F:torch.Tensor, # (M, d) candidates' feature
 
 MORE_ANSWERS = {'evidence': 30, 'chance': 25} # how many more ratings a taste not shown yet has usually shown within, by what held it back (bench/learning_wait.py on the panel's design half: the 80th percentile)
 MORE_CHOICES = {'evidence': 30} # the same for A/B choices alone (bench/learning_wait.py --choices, design half: the 80th percentile); they are never shuffled, so never 'chance'
-MORE_MIXED = {} # the same for ratings and choices together (bench/learning_wait.py --mixed): not measured yet, no word
+MORE_MIXED = {} # the same for ratings and choices together: none (bench/learning_wait.py --mixed, design half: the 80th percentile 50 answers or more, or not by the 80th)
 
 def _kind(ratings:int, choices:int)->str:
     "What a learner's answers are called in what it says: 'ratings', 'choices', or 'answers' (both, or none yet)."
