@@ -12,7 +12,7 @@ less than `min_evidence`); `chance` (by more, but no better than by the same rat
 (a taste beyond chance, but no change sure enough on these photos). For each state met at 40 answers or fewer: how many more
 answers it took to be sure (median, 80th percentile), for raters with a taste and for the raters without one, and how
 often the learner's word held: sure within the `more` it said (for runs made before it said one, its word for that state
-now, `enhance5k.learn.MORE_ANSWERS`, `MORE_CHOICES` for choices, `MORE_MIXED` for both). Checkpoints are `--every` answers apart, so a wait is rounded up to them.
+now, `enhance5k.learn.more_word`: `MORE_ANSWERS`, `MORE_CHOICES` for choices, `MORE_MIXED` for both). Checkpoints are `--every` answers apart, so a wait is rounded up to them.
 `--again` summarises the runs of `--json` again (after the learner's word for a state changed) without running anything.
 """
 import argparse, json, os, platform, sys, time
@@ -45,7 +45,7 @@ def run(name:str, seed:int, noise:float, blind:bool, answers:int, every:int, tas
 
 def waits(rows, taste:bool, upto:int=40)->dict:
     "Per state met at `upto` answers or fewer: how many times, the answers to being sure (None: not by the end), and whether the learner's `more` held."
-    from enhance5k.learn import MORE_ANSWERS, MORE_CHOICES, MORE_MIXED
+    from enhance5k.learn import more_word
     out = {}
     for x in rows:
         if x['taste'] != taste: continue
@@ -55,7 +55,7 @@ def waits(rows, taste:bool, upto:int=40)->dict:
             if st == 'sure' or c['n'] > upto: continue
             w = next((d['n'] - c['n'] for d in t[i + 1:] if d['sure']), None); o = out.setdefault(st, {'times': 0, 'waits': [], 'said': 0, 'held': 0})
             o['times'] += 1; o['waits'].append(w)
-            more = c['more'] if c.get('more') is not None else (MORE_CHOICES if x.get('choices') else MORE_MIXED if x.get('mixed') else MORE_ANSWERS).get(st)  # what the learner says (runs made before it said it: its word for the state)
+            more = c['more'] if c.get('more') is not None else more_word('choices' if x.get('choices') else 'answers' if x.get('mixed') else 'ratings').get(st)  # what the learner says (runs made before it said it: its word for the state)
             if more: o['said'] += 1; o['held'] += w is not None and w <= more
     return out
 

@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'SAME_PHOTO',
+__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'WARM', 'SAME_PHOTO',
            'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'MORE_CHOICES', 'MORE_MIXED', 'CHANGE_SCALE', 'REPORT_FEATURES',
            'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe',
-           'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'FixedTaste', 'save_taste',
-           'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store', 'sensitivities']
+           'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'more_word', 'FixedTaste',
+           'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
+           'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
 import inspect
@@ -222,6 +223,7 @@ def _latest(w:int, # the window: this many ratings, half as many choices (a choi
     "The slices of the latest `w` ratings and `w // 2` choices, and whether they leave any answer out: a long history's window."
     return slice(max(0, n - w), None), slice(max(0, k - w // 2), None), n > w or k > w // 2
 
+WARM = 5 # Newton steps of the Laplace mode from the mode of the hyperparameter search's step before: from there it is within 1e-10 of the mode in five (from zero, eight)
 _OFF = -30.0 # the log of a size switched off
 
 def _diff_rows(a:torch.Tensor, b:torch.Tensor, N:int)->torch.Tensor:
@@ -264,8 +266,8 @@ class TasteGP:
         return -self.curvature * ((f.double()[..., :len(self.centre)] - self.centre) ** 2).sum(-1)
 
 # %% ../nbs/08_learn.ipynb #75ae5b01
-def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int, off=None):
-    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K, with prior mean `off` (N,) under the latents: the mode f, W at it, and the choice and tie rows."
+def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int, off=None, f0=None):
+    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K, with prior mean `off` (N,) under the latents, from `f0` (None: zero): the mode f, W at it, and the choice and tie rows."
     N = len(K); win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]; Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N)
     wr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)]); off = torch.zeros(N, dtype=K.dtype) if off is None else off
     def grad_hess(f):
@@ -275,16 +277,20 @@ def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_s
             s = sgn * (Ew @ (f + off)) / cn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))  # inverse Mills ratio
             g = g + Ew.T @ (sgn * r) / cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / cn ** 2
         return g, W
-    I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype)
+    I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype) if f0 is None or not len(Ew) else f0.detach()
+    if len(Ew) and torch.is_grad_enabled() and steps > 1:  # all but the last step without a graph: at the mode a Newton step's derivative in f is zero, so the last step alone carries the mode's derivative in the hyperparameters
+        with torch.no_grad():
+            for _ in range(steps - 1): g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
+        steps = 1
     for _ in range(steps if len(Ew) else 1):
         g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
     return f, grad_hess(f)[1], Ew, Et, sgn
 
 @patch
-def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq):
-    "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters)."
+def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq, f0=None):
+    "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters); from a nearby mode `f0`, `WARM` Newton steps instead of `newton`."
     N = len(X); K = _gram(X, same, *(t.exp() for t in (log_ls, log_sf, log_sj, log_sp, log_sq))); sn2 = log_sn.exp() ** 2
-    f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton, off); I = torch.eye(N, dtype=X.dtype)
+    f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton if f0 is None else WARM, off, f0); I = torch.eye(N, dtype=X.dtype)
     ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ (f + off)) ** 2).sum() / self.tie_sd ** 2
     if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ (f + off)) / self.cn).sum()
     return f, K, W, ll - 0.5 * f @ torch.linalg.solve(K, f) - 0.5 * torch.logdet(I + W @ K)
@@ -317,14 +323,15 @@ def _answers(X, ph, same, off, ia, ib, o, y, ym)->tuple:
     return X, y, len(X) - 2 * len(ia), ia, ib, o, same, off
 
 @patch
-def _search(self:TasteGP, ev, # the log evidence of hyperparameters (log_ls, log_sf, log_sn, log_sj, log_sp, log_sq), one per batch row
+def _search(self:TasteGP, ev, # (mode, log evidence) of hyperparameters (log_ls, log_sf, log_sn, log_sj, log_sp, log_sq), one per batch row, from the mode `f0` of the step before (None: the first)
             th:list, # their starting values, all with the same leading batch dimensions (or none)
             steps:int)->list:
     "Adam on the negative log evidence plus the log-normal priors, each step clamped to the allowed ranges; the final hyperparameters."
     th = [t.clone().requires_grad_(True) for t in th]; mv = [(torch.zeros_like(t), torch.zeros_like(t)) for t in th]
+    f0 = None
     for k in range(steps):
         prior = 0.5 * ((th[0] - math.log(self.ls0)) ** 2).sum(-1) + 0.5 * ((th[1] - math.log(self.sf0)) ** 2).sum(-1) + 0.5 * ((th[2] - math.log(0.6)) / 0.7) ** 2 + 0.5 * (th[3] - math.log(0.3)) ** 2 + 0.5 * (th[4] - math.log(0.7)) ** 2 + (0.5 * (th[5] - math.log(self.sq0)) ** 2 if self.sq0 else 0)
-        loss = (prior - ev(*th)).sum(); g = list(torch.autograd.grad(loss, th, allow_unused=True)); g[5] = g[5] if self.sq0 else None; _adam(th, g, mv, k + 1)
+        f0, e = ev(*th, f0=f0); loss = (prior - e).sum(); g = list(torch.autograd.grad(loss, th, allow_unused=True)); g[5] = g[5] if self.sq0 else None; _adam(th, g, mv, k + 1)
         with torch.no_grad(): th[0].clamp_(math.log(0.2), math.log(50.0)); th[1].clamp_(math.log(0.005), math.log(5.0)); th[2].clamp_(math.log(max(self.min_noise, 1e-3)), math.log(3.0)); th[3].clamp_(math.log(0.01), math.log(5.0)); th[4].clamp_(math.log(0.01), math.log(5.0)); th[5].clamp_(math.log(1e-3) if self.sq0 else _OFF, math.log(5.0))
     return [t.detach() for t in th]
 
@@ -348,7 +355,7 @@ def fit(self:TasteGP, f:torch.Tensor, # (N, d) features of the rated variants
     r, c, cut = _latest(self.search_window, n, 0 if fa is None else len(fa)); part = lambda v: None if v is None else v[c]
     hargs = _answers(*self._prepare(f[r], ratings[r], part(fa), part(fb), part(outcome), None if photos is None else photos[r])) if cut else args
     self._args = hargs  # the latest answers: what the hyperparameters are searched on and the left-out check asks (`loo`)
-    self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq = self._search(lambda *h: self._laplace(*hargs, *h)[3], self._hypers(), self.steps if steps is None else steps)
+    self.log_ls, self.log_sf, self.log_sn, self.log_sj, self.log_sp, self.log_sq = self._search(lambda *h, f0=None: self._laplace(*hargs, *h, f0=f0)[::3], self._hypers(), self.steps if steps is None else steps)
     with torch.no_grad():
         fh, K_, W, ev = self._laplace(*args, *self._hypers())
         self.alpha = torch.linalg.solve(K_, fh); self.A = W @ torch.linalg.inv(torch.eye(len(K_), dtype=K_.dtype) + K_ @ W)  # k* A k*^T: what the data explain
@@ -463,12 +470,13 @@ def fresh_loo(self:TasteGP, f:torch.Tensor, # (n, d) features of the rated varia
     "(B,): `loo` of a taste fitted from this one's hyperparameters to each set of ratings, all sets at once: the same numbers as a `fit` and `loo` per set, several times faster."
     X, ph, same, off, ia, ib, o, Y, _ = self._prepare(f, R, fa, fb, outcome, photos); n, N = len(f), len(X)
     if not N: return torch.zeros(len(Y), dtype=torch.float64)
-    lap, chunk, out = vmap(lambda y, *h: self._laplace(X, y, n, ia, ib, o, same, off, *h)[3]), max(1, int(budget // (N * N * len(self.cols)))), []
+    lap, lapw = vmap(lambda y, *h: self._laplace(X, y, n, ia, ib, o, same, off, *h)[::3]), vmap(lambda y, f0, *h: self._laplace(X, y, n, ia, ib, o, same, off, *h, f0=f0)[::3])
+    chunk, out = max(1, int(budget // (N * N * len(self.cols)))), []
     Kp = self._prior_gram(X, same)  # the prior's kernel: the same for every set
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='There is a performance drop because we have not yet implemented the batching rule')  # log_ndtr (choices) runs one set at a time inside vmap: right, only slower
         for Yc in Y.split(chunk):
-            th = self._search(lambda *h: lap(Yc, *h), [t.expand(len(Yc), *t.shape) for t in self._hypers()], self.steps if steps is None else steps)
+            th = self._search(lambda *h, f0=None: lap(Yc, *h) if f0 is None else lapw(Yc, f0, *h), [t.expand(len(Yc), *t.shape) for t in self._hypers()], self.steps if steps is None else steps)
             with torch.no_grad():
                 Kf = vmap(lambda *h: _gram(X, same, *h))(*(t.exp() for t in (th[0], th[1], th[3], th[4], th[5])))
                 out.append(vmap(lambda K, y, s: self._loo_terms(K, y, s, Kp, X, n, ia, ib, o, off).sum())(Kf, Yc, th[2].exp() ** 2))
@@ -768,6 +776,10 @@ def _kind(ratings:int, choices:int)->str:
     "What a learner's answers are called in what it says: 'ratings', 'choices', or 'answers' (both, or none yet)."
     return 'ratings' if ratings and not choices else 'choices' if choices and not ratings else 'answers'
 
+def more_word(kind:str)->dict:
+    "The learner's word for a kind of answers (`_kind`'s name): how many more of them a taste not shown yet often needs, by what holds it back."
+    return {'ratings': MORE_ANSWERS, 'choices': MORE_CHOICES}.get(kind, MORE_MIXED)
+
 @patch
 def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or path); None: the learner's photos together
              )->dict:
@@ -782,7 +794,7 @@ def recommend(self:PreferenceLearner, image=None, # a photo (tensor, Image or pa
     null = self.null_evidence() if sure else None; own = self._null[2] if null is not None and self._windowed() else ev  # in a window: the latest answers, fitted as the shuffles are
     chance = null is not None and own <= null; sure = sure and not chance
     latest = f"the latest {self.chance_window} " if self._windowed() else ''
-    kind = _kind(len(self.ratings), len(self.choices)); word = {'ratings': MORE_ANSWERS, 'choices': MORE_CHOICES}.get(kind, MORE_MIXED)
+    kind = _kind(len(self.ratings), len(self.choices)); word = more_word(kind)
     more = self.min_feedback - self.n if self.n < self.min_feedback else word.get('evidence') if 0 < ev < self.min_evidence else word.get('chance') if chance else None
     hint = f"; if there is a taste, it often shows within about {more} more {kind}" if more and self.n >= self.min_feedback else ''
     why = (f"not enough {kind} yet ({self.n} of {self.min_feedback})" if self.n < self.min_feedback else

@@ -142,3 +142,17 @@ def test_learning_wait_bench_counts_waits_and_checks_the_learners_word(tmp_path)
     res['summary'] = None; out.write_text(json.dumps(res)); r = run('--again'); assert r.returncode == 0 and json.loads(out.read_text())['summary'] == W['summarise'](res['rows']), r.stderr
     for bad, msg in ((('--noise', '-1'), '--noise must be'), (('--panel', 'blind', '--half', 'design'), '--half is a split'), (('--answers', '5'), '--answers must be'), (('--raters', 'chooser'), 'no raters who rate match'), (('--choices', '--mixed'), 'not allowed with')):
         r = run(*bad); assert r.returncode != 0 and msg in r.stderr, (bad, r.stderr)
+
+def test_recommend_time_bench_times_every_answer_and_keeps_what_was_said(tmp_path):
+    "bench/recommend_time.py: a recommendation timed after every answer of each kind, what it said kept for comparing versions; the summary's worst is the worst step; bad settings refused by name."
+    shared('photos'); import json, subprocess, sys
+    path = Path(__file__).resolve().parent.parent / 'bench' / 'recommend_time.py'; T = runpy.run_path(str(path))
+    st = lambda n, r: {'n': n, 'answer_s': 0.1 * n, 'recommend_s': r, 'sure': False, 'evidence': 0.0, 'null_evidence': None}
+    s = T['summarise']([{'rater': 'w', 'seed': 0, 'kind': 'mixed', 'steps': [st(n, 0.5 if n != 20 else 9.0) for n in range(1, 21)]}, {'rater': 'w', 'seed': 1, 'kind': 'mixed', 'steps': [st(n, 1.0) for n in range(1, 21)]}], 20)
+    assert s == {'mixed': {'runs': 2, 'recommend_median_s': 1.0, 'recommend_worst_s': 9.0, 'recommend_worst_at': {10: 1.0, 20: 9.0}, 'answer_median_s': pytest.approx(1.05), 'answer_worst_s': 2.0}}, s  # the worst at the 20th is the one slow step
+    out, run = tmp_path / 'rt.json', lambda *a: subprocess.run([sys.executable, str(path), '--json', str(out), *a], capture_output=True, text=True)
+    r = run('--raters', 'random', '--seeds', '1', '--answers', '10', '--kinds', 'mixed', '--workers', '1'); assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text()); x = res['rows'][0]; assert x['kind'] == 'mixed' and [y['n'] for y in x['steps']] == list(range(1, 11)), res
+    assert res['summary']['mixed']['recommend_worst_s'] == max(y['recommend_s'] for y in x['steps']) > 0 and '| mixed | 1 |' in r.stdout, res
+    for bad, msg in ((('--raters', 'nobody'), 'no such rater'), (('--raters', 'chooser'), 'only choose'), (('--answers', '5'), '--answers must be')):
+        r = run(*bad); assert r.returncode != 0 and msg in r.stderr, (bad, r.stderr)
