@@ -777,7 +777,7 @@ def _kind(ratings:int, choices:int)->str:
     return 'ratings' if ratings and not choices else 'choices' if choices and not ratings else 'answers'
 
 def more_word(kind:str)->dict:
-    "The learner's word for a kind of answers (`_kind`'s name): how many more of them a taste not shown yet often needs, by what holds it back."
+    "The learner's word for a kind of answers ('ratings', 'choices', or 'answers' for both): how many more of them a taste not shown yet often needs, by what holds it back."
     return {'ratings': MORE_ANSWERS, 'choices': MORE_CHOICES}.get(kind, MORE_MIXED)
 
 @patch
