@@ -278,12 +278,10 @@ def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_s
             g = g + Ew.T @ (sgn * r) / cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / cn ** 2
         return g, W
     I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype) if f0 is None or not len(Ew) else f0.detach()
-    if len(Ew) and torch.is_grad_enabled() and steps > 1:  # all but the last step without a graph: at the mode a Newton step's derivative in f is zero, so the last step alone carries the mode's derivative in the hyperparameters
-        with torch.no_grad():
-            for _ in range(steps - 1): g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
-        steps = 1
-    for _ in range(steps if len(Ew) else 1):
-        g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
+    grad, last = torch.is_grad_enabled(), (steps if len(Ew) else 1) - 1
+    for i in range(last + 1):
+        with torch.set_grad_enabled(grad and i == last):  # the last step alone with a graph: at the mode a Newton step's derivative in f is zero, so it carries the mode's whole derivative in the hyperparameters
+            g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
     return f, grad_hess(f)[1], Ew, Et, sgn
 
 @patch
