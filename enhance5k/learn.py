@@ -480,6 +480,21 @@ def fresh_loo(self:TasteGP, f:torch.Tensor, # (n, d) features of the rated varia
                 out.append(vmap(lambda K, y, s: self._loo_terms(K, y, s, Kp, X, n, ia, ib, o, off).sum())(Kf, Yc, th[2].exp() ** 2))
     return torch.cat(out)
 
+@patch
+def prior_loo(self:TasteGP, f:torch.Tensor, # (n, d) features of the rated variants
+              R, # (B, n): B sets of ratings of those variants
+              photos=None, # (n,) which photo each is of
+              grid:int=40, # noise sds tried, log-spaced from `min_noise` to 3
+             )->torch.Tensor:
+    "(B,): the left-out log density of each set of ratings under the prior's hyperparameters, its noise sd the grid's most likely for that set: no search, so hundreds of sets take milliseconds."
+    X, ph, same, off, ia, ib, o, Y, _ = self._prepare(f, R, None, None, None, photos)
+    lam, Q = torch.linalg.eigh(self._prior_gram(X, same)); P = Y @ Q  # one eigendecomposition serves every set and noise
+    s2 = torch.linspace(2 * math.log(max(self.min_noise, 1e-3)), 2 * math.log(3.0), grid, dtype=torch.float64).exp()
+    D = lam.clamp_min(0)[None, :] + s2[:, None]; D = D[(-0.5 * (P[:, None, :] ** 2 / D).sum(-1) - 0.5 * D.log().sum(-1)).argmax(1)]  # (B, n): each set's most likely noise
+    Ci = torch.einsum('ij,bj,kj->bik', Q, 1 / D, Q); d = Ci.diagonal(dim1=1, dim2=2)
+    return _logn(Y, Y - (Ci @ Y[..., None])[..., 0] / d, 1 / d).sum(-1)
+
+
 # %% ../nbs/08_learn.ipynb #40a3bed5
 @dataclass
 class Candidate:
@@ -511,7 +526,7 @@ def shells(u0:torch.Tensor, # the centre (the defaults' coordinates)
     return (u0 + r * (s - u0)).clamp(-1, 1)
 
 # %% ../nbs/08_learn.ipynb #83972dd4
-_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance,chance_window,noise_limit,clip_limit,colour_limit,features,brightness,curvature,choice_curvature,photo_sd,range_margin,gp'.split(',') # what `state()` keeps
+_SETTINGS = 'seed,space,edge,cand_edge,n_init,caution,min_feedback,min_confidence,min_evidence,permutations,chance,chance_window,prior_shuffles,prior_chance,noise_limit,clip_limit,colour_limit,features,brightness,curvature,choice_curvature,photo_sd,range_margin,gp'.split(',') # what `state()` keeps
 
 SAME_PHOTO = 2 / 255 # most mean difference of two photos' signatures for them to be one photo (a JPEG read at reduced size against in full: under 0.4/255; two different photos: over 50/255)
 
@@ -546,6 +561,8 @@ class PreferenceLearner:
                  permutations:int=39, # refits with the ratings shuffled within each photo, whose left-out evidence the answers' is tested against (0: no shuffle test)
                  chance:float=0.05, # the shuffle test's level: the answers pass when fewer than chance·(permutations + 1) shuffles do as well (with 39, at most one)
                  chance_window:int=70, # the shuffle test looks at the latest this many ratings and half as many choices at most, so a long history's wait stops growing
+                 prior_shuffles:int=199, # shuffles for a quicker test first: the taste at the prior's hyperparameters (`TasteGP.prior_loo`), passing on its own (0: none)
+                 prior_chance:float=0.01, # its level: the answers pass when fewer than prior_chance·(prior_shuffles + 1) of its shuffles do as well (with 199, at most one)
                  noise_limit:float=2.5, # most noise σ allowed, times the image's own
                  clip_limit:float=0.05, # most growth allowed of the clipped share
                  colour_limit:float=25.0, # most colour change allowed (mean ΔE2000 of the low-passes)
@@ -562,7 +579,7 @@ class PreferenceLearner:
         if unknown: raise ParamError(f"unknown parameters in space: {unknown}; use names from PARAM_SPECS")
         store_attr(','.join(_SETTINGS), self); _nonneg('choice_curvature', choice_curvature, 'no pull toward the defaults')
         if range_margin is not None: _nonneg('range_margin', range_margin, 'no look beyond the range answered about; None: no such guard')
-        _whole('permutations', permutations, 0, '0: no shuffle test'); self._allowed(); _whole('chance_window', chance_window, 6, 'the latest answers the shuffle test looks at')
+        _whole('permutations', permutations, 0, '0: no shuffle test'); self._allowed(); _whole('prior_shuffles', prior_shuffles, 0, '0: no quicker test'); self._allowed(True); _whole('chance_window', chance_window, 6, 'the latest answers the shuffle test looks at')
         own = {'mu', 'sd', 'cols', 'curvature', 'centre', 'photo_sd'}; bad = sorted((set(gp or {}) - set(inspect.signature(TasteGP).parameters)) | (set(gp or {}) & own))
         if bad: raise ConfigError(f"gp settings {bad} are not TasteGP settings the learner leaves to you (it sets {', '.join(sorted(own))} itself)")
         _brightness(brightness)
@@ -724,26 +741,38 @@ def _windowed(self:PreferenceLearner)->bool:
 
 @patch
 def _null_key(self:PreferenceLearner)->tuple:
-    "What the shuffles' evidence is for: the numbers of ratings and choices, of shuffles and the test's level (and the window, once there are more answers than it)."
-    return (len(self.ratings), len(self.outcome), self.permutations, self.chance) + ((self.chance_window,) if self._windowed() else ())
+    "What the shuffles' evidence is for: the numbers of ratings and choices, of shuffles and the tests' levels (and the window, once there are more answers than it)."
+    return (len(self.ratings), len(self.outcome), self.permutations, self.chance, self.prior_shuffles, self.prior_chance) + ((self.chance_window,) if self._windowed() else ())
 
 @patch
-def _allowed(self:PreferenceLearner)->int:
+def _allowed(self:PreferenceLearner, prior:bool=False, # the quicker test's (`prior_shuffles` at `prior_chance`) instead of the refits'
+            )->int:
     "How many shuffles may do as well as the answers for them to pass: one fewer than `chance`·(`permutations` + 1)."
-    c = self.chance
-    if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0 < c < 1: raise ConfigError(f"chance must be a number between 0 and 1 (the shuffle test's level), got {c!r}")
-    k = math.floor(c * (self.permutations + 1) + 1e-9) - 1
-    if self.permutations and k < 0: raise ConfigError(f"with {self.permutations} shuffles no answers could pass at chance {c:g}: at least {math.ceil(1 / c - 1e-9) - 1} are needed (or permutations=0: no shuffle test)")
+    n, c, (nn, cn) = (self.prior_shuffles, self.prior_chance, ('prior_shuffles', 'prior_chance')) if prior else (self.permutations, self.chance, ('permutations', 'chance'))
+    if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0 < c < 1: raise ConfigError(f"{cn} must be a number between 0 and 1 (the shuffle test's level), got {c!r}")
+    k = math.floor(c * (n + 1) + 1e-9) - 1
+    if n and k < 0: raise ConfigError(f"with {n} shuffles no answers could pass at {cn} {c:g}: at least {math.ceil(1 / c - 1e-9) - 1} are needed (or {nn}=0: no such test)")
     return k
+
+@patch
+def _prior_test(self:PreferenceLearner)->tuple[float, int]|None:
+    "The quicker test, on the latest `chance_window` ratings: their `TasteGP.prior_loo` in nats against no preference, and how many of `prior_shuffles` shufflings within each photo do as well (None: no ratings or no such test)."
+    if not self.ratings or not self.prior_shuffles: return None
+    r = _latest(self.chance_window, len(self.ratings), len(self.outcome))[0]; y, idx = torch.as_tensor(self.ratings[r], dtype=torch.float64), torch.as_tensor(self.idx[r])
+    m = self._taste_gp(self.model.mu, self.model.sd); m.curvature = self._pull(); g = torch.Generator().manual_seed(self.seed + 7919)  # shuffles of its own: the refits' stay as they were
+    e = m.prior_loo(torch.stack(self.f[r]), torch.stack([y] + [_shuffled(y, idx, g) for _ in range(self.prior_shuffles)]), idx)
+    return float(e[0] - _null_terms(y).sum()), int((e[1:] >= e[0]).sum())  # a shuffle's ratings are the same numbers, so no preference predicts them alike
 
 SHUFFLES_AT_ONCE = 20 # shuffles fitted in one `fresh_loo`: the test stops after a batch once too many did as well as the answers
 
 @patch
 def null_evidence(self:PreferenceLearner)->float|None:
-    "The bar the answers' left-out evidence must clear: of `permutations` tastes fitted afresh to the ratings shuffled within each photo, the evidence that `_allowed()` + 1 of them reach (with 39 shuffles the second best); in batches, stopping once more than `_allowed()` did as well as the answers (None: no ratings or no shuffles)."
+    "The bar the answers' left-out evidence must clear: of `permutations` tastes fitted afresh to the ratings shuffled within each photo, the evidence that `_allowed()` + 1 of them reach (with 39 shuffles the second best); in batches, stopping once more than `_allowed()` did as well as the answers (None: no ratings, no shuffles, or the quicker test, `_prior_test`, passed: no more than `_allowed(True)` of its shuffles did as well)."
     key = self._null_key()
     if getattr(self, '_null', (None,))[0] == key: return self._null[1]
     if not self.ratings or not self.permutations: return None
+    q = self._prior_test()
+    if q is not None and q[1] <= self._allowed(True): self._null = (key, None, None, 0, 0); return None  # beyond chance without a refit
     r, c, win = _latest(self.chance_window, len(self.ratings), len(self.outcome))  # the latest answers of each kind
     g, y, idx = torch.Generator().manual_seed(self.seed), torch.as_tensor(self.ratings[r], dtype=torch.float64), torch.as_tensor(self.idx[r])
     F, fa, fb = torch.stack(self.f[r]), torch.stack(self.fa[c]) if self.fa[c] else None, torch.stack(self.fb[c]) if self.fb[c] else None
@@ -839,7 +868,7 @@ _BEFORE = {'features': None, 'brightness': 'mean', 'curvature': 0.0, 'photo_sd':
 def from_state(cls:PreferenceLearner, state:dict)->PreferenceLearner:
     "A learner rebuilt from `state()`: it recommends for any photo; it has no photos of its own to propose on."
     if not isinstance(state, dict) or state.get('version') != 1: raise FeedbackError("not a saved taste (version 1) of enhance5k.learn")
-    d = inspect.signature(cls).parameters; new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature'])} | {k: d[k].default for k in ('permutations', 'chance', 'chance_window', 'range_margin')}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
+    d = inspect.signature(cls).parameters; new = {'choice_curvature': state['settings'].get('curvature', _BEFORE['curvature'])} | {k: d[k].default for k in ('permutations', 'chance', 'chance_window', 'prior_shuffles', 'prior_chance', 'range_margin')}  # before it existed, choices had the ratings' pull; a guard added later guards a taste kept before it too
     self = cls.__new__(cls); s = new | state['settings']
     for k in _SETTINGS: setattr(self, k, s.get(k, _BEFORE[k]) if k in _BEFORE else s[k])
     self.space = tuple(s['space']); self.views, self.small, self.cand, self.history, self.choices = [], [], [], [], []; self.idx = list(state['idx'])
