@@ -747,7 +747,7 @@ def _null_key(self:PreferenceLearner)->tuple:
 @patch
 def _allowed(self:PreferenceLearner, prior:bool=False, # the quicker test's (`prior_shuffles` at `prior_chance`) instead of the refits'
             )->int:
-    "How many shuffles may do as well as the answers for them to pass: one fewer than `chance`·(`permutations` + 1)."
+    "How many shuffles may do as well as the answers for them to pass: one fewer than `chance`·(`permutations` + 1), or for the quicker test `prior_chance`·(`prior_shuffles` + 1)."
     n, c, (nn, cn) = (self.prior_shuffles, self.prior_chance, ('prior_shuffles', 'prior_chance')) if prior else (self.permutations, self.chance, ('permutations', 'chance'))
     if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0 < c < 1: raise ConfigError(f"{cn} must be a number between 0 and 1 (the shuffle test's level), got {c!r}")
     k = math.floor(c * (n + 1) + 1e-9) - 1
