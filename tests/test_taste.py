@@ -143,7 +143,7 @@ def test_a_long_history_is_kept_and_resumed_with_its_windows(tmp_path):
     from enhance5k.feedback import FeedbackStore
     from enhance5k.learn import PreferenceLearner, save_taste, load_taste
     from enhance5k.raters import panel
-    photos = _photos(tmp_path); r = panel(photos, names=['warmer'])[0]; kw = dict(chance_window=8, gp={'search_window': 8, 'steps': 4}, prior_shuffles=0)  # the refits' window (the quicker test, which would spare them, has a window test in nb 08)
+    photos = _photos(tmp_path); r = panel(photos, names=['warmer'])[0]; kw = dict(chance_window=8, gp={'search_window': 8, 'steps': 4}, prior_shuffles=0)  # the refits' window (the quicker test, which would spare them, has its window test in nb 08)
     pl = PreferenceLearner(photos, seed=0, **kw)
     for _ in range(12): c = pl.propose(); pl.record(c, r(c))
     for _ in range(6): a, b = pl.propose_pair(); pl.record_choice(a, b, r.choose(a, b))
