@@ -1,6 +1,6 @@
 """How many more answers a learner that is not yet sure needs: what `PreferenceLearner.recommend` tells a person to expect.
 
-    python bench/learning_wait.py [--again] [--choices | --mixed] [--seeds 3] [--answers 80] [--every 5] [--noise 0 0.8] [--panel panel|blind] [--half design|report] [--raters warmer lazy] [--json bench/learning_wait.json]
+    python bench/learning_wait.py [--again | --resume] [--choices | --mixed] [--seeds 3] [--answers 80] [--every 5] [--noise 0 0.8] [--panel panel|blind] [--half design|report] [--raters warmer lazy] [--json bench/learning_wait.json]
 
 Each rater (those who rate) of the panel, per seed and rating noise (`--noise`: each rater's least noise sd, as in
 `bench/learning.py`), rates `--answers` proposals on the 4 learner photos of `bench/learning.py`; with `--choices`, every
@@ -14,9 +14,11 @@ answers it took to be sure (median, 80th percentile), for raters with a taste an
 often the learner's word held: sure within the `more` it said (for runs made before it said one, its word for that state
 now, `enhance5k.learn.more_word`: `MORE_ANSWERS`, `MORE_CHOICES` for choices, `MORE_MIXED` for both). Checkpoints are `--every` answers apart, so a wait is rounded up to them.
 `--again` summarises the runs of `--json` again (after the learner's word for a state changed) without running anything.
+Each run is written to `--json` as it finishes (`complete` false until the last), so a run stopped part way keeps what it did;
+`--resume` goes on from such a file with the same settings, running only the runs it lacks.
 """
 import argparse, json, os, platform, sys, time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,6 +79,20 @@ def table(s:dict, answers:int)->str:
             if st in d: v = d[st]; lines.append(f"| {who} | {st} | {v['times']} | {v['sure_by_end']:.0%} | {f(v['wait_median'])} / {f(v['wait_p80'])} | " + (f"{v['held']} of {v['said']}" if v['said'] else '–') + ' |')
     return '\n'.join(lines)
 
+def key(x)->tuple:
+    "What tells one run from another: a job's arguments or a row of its results."
+    return (x['rater'], x['seed'], x['noise']) if isinstance(x, dict) else (x[0], x[1], x[2])
+
+SAME = ('panel', 'half', 'answer', 'answers', 'every')  # what a run resumed must share with the one it goes on from
+
+def resumed(p:argparse.ArgumentParser, path:str, res:dict)->dict:
+    "The runs already in `path` ({key: row}, and `_wall_s`), when it was written with the same settings as `res` (argparse's error otherwise)."
+    f = Path(path)
+    if not f.exists(): return {}
+    old = json.loads(f.read_text()); diff = [k for k in SAME if old.get(k) != res[k]]
+    if diff: p.error(f"--resume: {path} was run with other settings ({', '.join(f'{k} {old.get(k)!r}, not {res[k]!r}' for k in diff)}); give another --json")
+    return {key(x): x for x in old.get('rows', [])} | {'_wall_s': old.get('wall_s', 0.0)}
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--seeds', type=int, default=3); p.add_argument('--answers', type=int, default=80); p.add_argument('--every', type=int, default=5)
@@ -85,7 +101,9 @@ def main(argv=None):
     p.add_argument('--workers', type=int, default=os.cpu_count()); p.add_argument('--json', default=str(L.ROOT / 'bench' / 'learning_wait.json'))
     k = p.add_mutually_exclusive_group(); k.add_argument('--choices', action='store_true', help='A/B choices between proposed pairs instead of ratings (every rater of the panel chooses)')
     k.add_argument('--mixed', action='store_true', help='a rating, then a choice, in turn (the raters who rate)')
-    p.add_argument('--again', action='store_true', help="no runs: summarise the runs in --json again (after the learner's word for a state changed), and write it back")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument('--again', action='store_true', help="no runs: summarise the runs in --json again (after the learner's word for a state changed), and write it back")
+    g.add_argument('--resume', action='store_true', help='go on from the runs already in --json (one stopped part way), with the same settings: run only those it lacks')
     a = p.parse_args(argv); blind = a.panel == 'blind'
     if a.again:
         res = json.loads(Path(a.json).read_text()); res['summary'] = summarise(res['rows']); Path(a.json).write_text(json.dumps(res, indent=2) + '\n'); print(table(res['summary'], res['answers'])); return
@@ -95,11 +113,18 @@ def main(argv=None):
     names = [n for n in L.chosen(PANEL, a.raters, a.half) if a.choices or PANEL[n].get('rates', True)]
     if not names: sys.exit(f"no raters who {'choose' if a.choices else 'rate'} match --raters {' '.join(a.raters or [])} --half {a.half}")
     jobs = [(n, s, z, blind, a.answers, a.every, L.has_taste(PANEL[n]), a.choices, a.mixed) for z in a.noise for n in names for s in range(a.seeds)]; t0 = time.time()
-    with ProcessPoolExecutor(a.workers) as ex: rows = list(ex.map(run, *zip(*jobs)))
-    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'panel': a.panel, 'half': a.half, 'answer': 'choices' if a.choices else 'mixed' if a.mixed else 'ratings', 'noise': a.noise, 'seeds': a.seeds, 'answers': a.answers, 'every': a.every,
-           'wall_s': round(time.time() - t0, 1), 'rows': rows}
-    Path(a.json).write_text(json.dumps(res, indent=2) + '\n')  # the runs first: a summary that fails loses none of them (--again)
-    res['summary'] = summarise(rows); Path(a.json).write_text(json.dumps(res, indent=2) + '\n')
+    res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'panel': a.panel, 'half': a.half, 'answer': 'choices' if a.choices else 'mixed' if a.mixed else 'ratings', 'noise': a.noise, 'seeds': a.seeds, 'answers': a.answers, 'every': a.every}
+    done = resumed(p, a.json, res) if a.resume else {}; res['wall_s_before'] = done.pop('_wall_s', 0.0)
+    rows = dict(done)
+    def write(complete:bool):
+        "The runs so far, in the jobs' order, written whole (a temporary file, then renamed: never half a file)."
+        res.update(wall_s=round(res['wall_s_before'] + time.time() - t0, 1), complete=complete, rows=[rows[key(j)] for j in jobs if key(j) in rows])
+        tmp = Path(a.json).with_suffix('.part'); tmp.write_text(json.dumps(res, indent=2) + '\n'); tmp.replace(a.json)
+    with ProcessPoolExecutor(a.workers) as ex:
+        futures = [ex.submit(run, *j) for j in jobs if key(j) not in rows]
+        for f in as_completed(futures): x = f.result(); rows[key(x)] = x; write(False)
+    write(True)  # the runs first: a summary that fails loses none of them (--again)
+    res['summary'] = summarise(res['rows']); write(True)
     print(table(res['summary'], a.answers))
 
 if __name__ == '__main__':

@@ -143,6 +143,33 @@ def test_learning_wait_bench_counts_waits_and_checks_the_learners_word(tmp_path)
     for bad, msg in ((('--noise', '-1'), '--noise must be'), (('--panel', 'blind', '--half', 'design'), '--half is a split'), (('--answers', '5'), '--answers must be'), (('--raters', 'chooser'), 'no raters who rate match'), (('--choices', '--mixed'), 'not allowed with')):
         r = run(*bad); assert r.returncode != 0 and msg in r.stderr, (bad, r.stderr)
 
+def test_learning_wait_bench_writes_each_run_as_it_finishes_and_resumes(tmp_path):
+    "bench/learning_wait.py: the JSON holds the runs done so far (complete false until the last); --resume runs only the runs it lacks and keeps the others as they were; a file of other settings is refused by name."
+    shared('photos'); import json, subprocess, sys
+    path, out = Path(__file__).resolve().parent.parent / 'bench' / 'learning_wait.py', tmp_path / 'wait.json'
+    run = lambda *a: subprocess.run([sys.executable, str(path), '--json', str(out), '--raters', 'random', '--answers', '10', '--every', '5', '--noise', '0', '--workers', '1', *a], capture_output=True, text=True)
+    r = run('--seeds', '1'); assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text()); assert res['complete'] and [x['seed'] for x in res['rows']] == [0] and res['summary'], res
+    res['rows'][0]['kept'] = True; res['complete'] = False; del res['summary']; out.write_text(json.dumps(res))  # as a run stopped after its first
+    r = run('--seeds', '2', '--resume'); assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text()); assert res['complete'] and [x['seed'] for x in res['rows']] == [0, 1] and res['rows'][0].get('kept') and not res['rows'][1].get('kept'), res  # only seed 1 was run
+    assert not list(tmp_path.glob('*.part')), list(tmp_path.iterdir())  # written whole, then renamed
+    r = run('--seeds', '2', '--resume', '--answers', '15'); assert r.returncode != 0 and 'other settings (answers 10, not 15)' in r.stderr, r.stderr
+    r = run('--again', '--resume'); assert r.returncode != 0 and 'not allowed with' in r.stderr, r.stderr
+
+def test_learning_screen_refits_kept_learners_as_recommend_does(tmp_path):
+    "bench/learning_screen.py end to end: the learners are kept once and reused; the shipped settings refitted give `recommend`'s gaps; a variant's row per run; bad raters refused by name."
+    shared('photos'); import json, subprocess, sys
+    path, out, cache = Path(__file__).resolve().parent.parent / 'bench' / 'learning_screen.py', tmp_path / 'screen.json', tmp_path / 'kept'
+    run = lambda *a: subprocess.run([sys.executable, str(path), '--json', str(out), '--cache', str(cache), '--workers', '1', *a], capture_output=True, text=True)
+    r = run('--raters', 'highlight-keeper', 'no-signal', '--seeds', '1', '--variants', 'shipped', 'pick: caution 0', 'photo_sd 0.6'); assert r.returncode == 0, r.stderr
+    res = json.loads(out.read_text()); assert res['runs'] == 2 and res['shipped_equals_recommend'] == 2 and sorted(p.name for p in cache.iterdir()) == ['highlight-keeper_0.pt', 'no-signal_0.pt', 'optima.json'], res
+    hk = next(x for x in res['rows'] if x['rater'] == 'highlight-keeper'); ns = next(x for x in res['rows'] if x['rater'] == 'no-signal')
+    assert hk['shipped']['gap_closed'] > 0.5 and ns['shipped']['gap_closed'] is None and ns['shipped']['confident'] == 0, res['rows']  # a taste it learns; none where there is none
+    assert set(res['summary']) == {'shipped', 'pick: caution 0', 'photo_sd 0.6'} and res['summary']['shipped']['runs'] == 1 and '| shipped |' in r.stdout, r.stdout
+    r = run('--raters', 'highlight-keeper', '--seeds', '1', '--variants', 'shipped'); assert r.returncode == 0 and json.loads(out.read_text())['answers_s'] < 5 and json.loads(out.read_text())['optima_s'] < 5, r.stderr  # kept: not answered nor measured again
+    r = run('--raters', 'chooser'); assert r.returncode != 0 and 'no raters of the design half who rate' in r.stderr, r.stderr
+
 def test_recommend_time_bench_times_every_answer_and_keeps_what_was_said(tmp_path):
     "bench/recommend_time.py: a recommendation timed after every answer of each kind, what it said kept for comparing versions; the summary's worst is the worst step; bad settings refused by name."
     shared('photos'); import json, subprocess, sys
