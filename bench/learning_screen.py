@@ -5,7 +5,7 @@
 A run of `bench/learning.py` takes minutes to half an hour; most of it is the raters' answers and the candidates' features.
 This keeps them, so that a setting or a pick rule can be tried on the same answers in a minute or two:
 
-1. once per `--cache` folder: every rater of the half (those who rate) × seeds answers `--ratings` ratings as in `bench/learning.py`
+1. once per `--cache` folder (a folder per number of ratings in it, refused when enhance5k/learn.py has changed since): every rater of the half (those who rate) × seeds answers `--ratings` ratings as in `bench/learning.py`
    (the 4 learner photos); kept for each learner: its `state()`, the features, feasibility and range guard of every candidate on the 3
    unseen photos and on its own 4, and the rater's utility of every candidate;
 2. per variant (`VARIANTS`): every learner's answers are refitted with the variant's settings, its left-out evidence and chance test asked
@@ -15,7 +15,7 @@ This keeps them, so that a setting or a pick rule can be tried on the same answe
 The same answers for every variant: which questions a setting would itself have asked is not replayed, so a variant that looks better here
 must still be run through `bench/learning.py`. `shipped` is each learner as it was and must give `bench/learning.py`'s gaps (it checks that its recommendations are the ones
 `recommend` made); every other variant searches the hyperparameters again (`TasteGP.steps` more steps from the learner's, or
-`FRESH_STEPS` from the prior where their prior or the columns changed), so `shipped, searched again` is what a variant is measured against.
+`FRESH_STEPS` from the prior where the length scales' prior or the columns changed), so `shipped, searched again` is what a variant is measured against.
 """
 import argparse, copy, json, os, platform, statistics, sys, time
 from concurrent.futures import ProcessPoolExecutor
@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import learning as L
 
-# name: (learner settings to refit with (None: none, the learner as it was), pick rule: ('cautious', caution) or ('gated', None): the most expected gain among the candidates the gate would take)
+# name: (learner settings to refit with (None: none, the learner as it was), pick rule: ('cautious', caution) or ('gated', None): the most expected gain among the candidates the gate would take);
+# a pick rule changes which candidate is weighed, not the gate: that stays the learner's (caution 0.5, P(better) >= 0.8), unlike bench/learning.py's GATES
 VARIANTS = {'shipped': (None, ('cautious', 0.5)), 'shipped, searched again': ({}, ('cautious', 0.5)),
             'pick: caution 0': ({}, ('cautious', 0.0)), 'pick: caution 0.25': ({}, ('cautious', 0.25)), 'pick: caution 1': ({}, ('cautious', 1.0)),
             'pick: most gain the gate takes': ({}, ('gated', None)),
@@ -47,8 +48,9 @@ def keep(name, seed, ratings, folder):
     for _ in range(ratings): c = pl.propose(); pl.record(c, r(c))
     def photo(F, ok, i): return {'F': F, 'ok': ok, 'inside': pl._inside(F), 'ut': torch.tensor(r._utilities(pl.U, i))}
     unseen = [photo(*pl._known(views[i])[0][0], i) for i in range(L.TRAIN, L.TRAIN + L.HELD)]
-    recs = [r.utility_of(pl.recommend(views[i])['params'], i) for i in range(L.TRAIN, L.TRAIN + L.HELD)]
-    tmp = out.with_suffix('.part'); torch.save({'state': pl.state(), 'unseen': unseen, 'own': [photo(*pl.cand[i], i) for i in range(L.TRAIN)], 'recommended': recs}, tmp); tmp.replace(out)
+    recs = [pl.recommend(views[i]) for i in range(L.TRAIN, L.TRAIN + L.HELD)]
+    tmp = out.with_suffix('.part'); torch.save({'state': pl.state(), 'unseen': unseen, 'own': [photo(*pl.cand[i], i) for i in range(L.TRAIN)],
+                                               'recommended': [r.utility_of(rc['params'], i) for rc, i in zip(recs, range(L.TRAIN, L.TRAIN + L.HELD))], 'recommended_sure': [rc['confident'] for rc in recs]}, tmp); tmp.replace(out)
     return str(out)
 
 def refit(state:dict, settings:dict|None):
@@ -67,26 +69,26 @@ def refit(state:dict, settings:dict|None):
     if settings is not None: pl._refit(steps=None if feats is None and 'ls0' not in s.get('gp', {}) else FRESH_STEPS)
     ev = pl.model.loo(); null = pl.null_evidence() if ev >= pl.min_evidence else None
     own = pl._null[2] if null is not None and pl._windowed() else ev
-    return pl, ev, ev >= pl.min_evidence and (null is None or own > null)
+    return pl, ev, pl.n >= pl.min_feedback and ev >= pl.min_evidence and (null is None or own > null)
 
-def pick(m, s, allowed, rule, caution):
-    "The candidate a pick rule takes: recommend's (the best cautious gain among those allowed), or the most expected gain among those the gate would take."
+def pick(m, s, allowed, rule, caution, least_p):
+    "The candidate a pick rule takes: recommend's (the best cautious gain among those allowed, `rule`'s caution), or the most expected gain among those the gate (`caution`, `least_p`) would take."
     import torch
     no = torch.full_like(m, -1e9); kind, c = rule
     if kind == 'cautious': return int(torch.where(allowed, m - c * s, no).argmax())
-    p = torch.distributions.Normal(0., 1.).cdf(m / s.clamp_min(1e-9)); ok = allowed & (m - caution * s > 0) & (p >= 0.8); ok[0] = False
-    return int(torch.where(ok, m, no).argmax()) if ok.any() else pick(m, s, allowed, ('cautious', caution), caution)
+    p = torch.distributions.Normal(0., 1.).cdf(m / s.clamp_min(1e-9)); ok = allowed & (m - caution * s > 0) & (p >= least_p); ok[0] = False
+    return int(torch.where(ok, m, no).argmax()) if ok.any() else pick(m, s, allowed, ('cautious', caution), caution, least_p)
 
 def gap(pl, ev, passed, photos, opt, rule, own=False):
-    "Share of the gap closed on `photos` (unseen, or the learner's own) under `rule`, the gate as `recommend`'s; and on how many it was sure."
+    "Share of the gap closed on `photos` (unseen, or the learner's own) under `rule`, the gate as `recommend`'s; and on which it was sure."
     import torch
-    us, sure_n = [], 0
+    us, sures = [], []
     for k, p in enumerate(photos):
-        F = p['F']; m, s = pl.model.gain(F, F[0], k if own else None); j = pick(m, s, p['ok'] & p['inside'], rule, pl.caution)
+        F = p['F']; m, s = pl.model.gain(F, F[0], k if own else None); j = pick(m, s, p['ok'] & p['inside'], rule, pl.caution, pl.min_confidence)
         pb = float(torch.distributions.Normal(0., 1.).cdf(m[j] / s[j].clamp_min(1e-9))) if j else 0.5
-        sure = passed and j != 0 and float(m[j] - pl.caution * s[j]) > 0 and pb >= pl.min_confidence; sure_n += sure
+        sure = passed and j != 0 and float(m[j] - pl.caution * s[j]) > 0 and pb >= pl.min_confidence; sures.append(sure)
         us.append(float(p['ut'][j]) if sure else opt['default'][k])
-    return L.share(dict(opt, best=us), 'best'), sure_n
+    return L.share(dict(opt, best=us), 'best'), sures
 
 def screen(path, opt, variants):
     "Phase 2 for one kept learner: per variant, the gap closed on the unseen photos and on its own, and on how many unseen photos it was sure."
@@ -96,23 +98,24 @@ def screen(path, opt, variants):
     for v in variants:
         settings, rule = VARIANTS[v]; key = json.dumps(settings, sort_keys=True)
         if key not in fits: fits[key] = refit(d['state'], settings)
-        g, n = gap(*fits[key], d['unseen'], opt, rule); go, _ = gap(*fits[key], d['own'], own_opt, rule, own=True)
-        out[v] = {'gap_closed': g, 'confident': n, 'own_gap_closed': go}
-    out['recommended'] = L.share(dict(opt, best=d['recommended']), 'best')
+        g, sures = gap(*fits[key], d['unseen'], opt, rule); go, _ = gap(*fits[key], d['own'], own_opt, rule, own=True)
+        out[v] = {'gap_closed': g, 'confident': sum(sures), 'sure': sures, 'own_gap_closed': go}
+    out['recommended'], out['recommended_sure'] = L.share(dict(opt, best=d['recommended']), 'best'), d['recommended_sure']
     return out
 
 def summarise(rows, v):
-    "Over the runs with a taste: median, mean, 10th percentile, runs below 0 and improved, on unseen photos and on its own; runs with no taste that changed a photo."
+    "Over the runs with a taste: median, mean, 10th percentile, runs below 0 and improved, on unseen photos and on its own (None where there are none); runs with no taste that changed a photo."
     g = [r[v]['gap_closed'] for r in rows if r[v]['gap_closed'] is not None]; go = [r[v]['own_gap_closed'] for r in rows if r[v]['own_gap_closed'] is not None]
     by = {}
     for r in rows:
         if r[v]['gap_closed'] is not None: by.setdefault(r['rater'], []).append(r[v]['gap_closed'])
-    return {'median': statistics.median(g), 'mean': statistics.mean(g), 'p10': L.quantile(g, 0.1), 'below_0': sum(x < 0 for x in g), 'improved': sum(x > 0 for x in g), 'runs': len(g),
-            'own_median': statistics.median(go), 'own_mean': statistics.mean(go), 'confident': sum(r[v]['confident'] for r in rows if r[v]['gap_closed'] is not None),
+    m = lambda f, x: f(x) if x else None
+    return {'median': m(statistics.median, g), 'mean': m(statistics.mean, g), 'p10': L.quantile(g, 0.1), 'below_0': sum(x < 0 for x in g), 'improved': sum(x > 0 for x in g), 'runs': len(g),
+            'own_median': m(statistics.median, go), 'own_mean': m(statistics.mean, go), 'confident': sum(r[v]['confident'] for r in rows if r[v]['gap_closed'] is not None),
             'no_taste_changed': sum(r[v]['confident'] > 0 for r in rows if r[v]['gap_closed'] is None), 'by_rater': {n: statistics.median(x) for n, x in by.items()}}
 
 def table(s):
-    f = lambda v: f"{v:.1%}"
+    f = lambda v: '–' if v is None else f"{v:.1%}"
     lines = ['| variant | median | mean | 10th pct | runs below 0 | improved | sure on | on its own photos: median / mean | no-taste runs changed |', '|---|---|---|---|---|---|---|---|---|']
     lines += [f"| {v} | {f(x['median'])} | {f(x['mean'])} | {f(x['p10'])} | {x['below_0']} of {x['runs']} | {x['improved']} | {x['confident']} | {f(x['own_median'])} / {f(x['own_mean'])} | {x['no_taste_changed']} |" for v, x in s.items()]
     return '\n'.join(lines)
@@ -122,11 +125,16 @@ def main(argv=None):
     p.add_argument('--half', choices=['design', 'report'], default='design', help='which half of enhance5k.raters.PANEL (settings are chosen on the design half)')
     p.add_argument('--raters', nargs='+', help='only these raters of the half')
     p.add_argument('--seeds', type=int, default=10); p.add_argument('--ratings', type=int, default=40); p.add_argument('--workers', type=int, default=os.cpu_count())
-    p.add_argument('--cache', default=None, help='folder the kept learners are written to and read from (default: a folder under the system temp)')
+    p.add_argument('--cache', default=None, help='folder the kept learners are written to and read from, a folder per --ratings in it (default: a folder under the system temp)')
     p.add_argument('--variants', nargs='+', default=list(VARIANTS), choices=list(VARIANTS)); p.add_argument('--json', default=str(L.ROOT / 'bench' / 'learning_screen.json'))
     a = p.parse_args(argv)
     import tempfile
-    folder = Path(a.cache or Path(tempfile.gettempdir()) / f"enhance5k_screen_{a.half}_{a.ratings}"); folder.mkdir(parents=True, exist_ok=True)
+    if a.ratings < 1 or a.seeds < 1: p.error('--ratings and --seeds must be 1 or more')
+    folder = Path(a.cache or Path(tempfile.gettempdir()) / f"enhance5k_screen_{a.half}") / f"ratings_{a.ratings}"; folder.mkdir(parents=True, exist_ok=True)
+    import hashlib, enhance5k.learn
+    sha, mark = hashlib.sha256(Path(enhance5k.learn.__file__).read_bytes()).hexdigest(), folder / 'learn.sha256'  # learners kept by another learner are not these
+    if mark.exists() and mark.read_text().strip() != sha: p.error(f"{folder} keeps learners of another enhance5k/learn.py; give another --cache")
+    mark.write_text(sha + '\n')
     PANEL = L.panel_settings(); names = [n for n in L.chosen(PANEL, a.raters, a.half) if PANEL[n].get('rates', True)]
     if not names: p.error(f"no raters of the {a.half} half who rate match --raters {' '.join(a.raters or [])}")
     t0 = time.time()
@@ -136,7 +144,7 @@ def main(argv=None):
         paths = list(ex.map(keep, *zip(*[(n, s, a.ratings, str(folder)) for s in range(a.seeds) for n in names])))
         t1 = time.time()
         rows = list(ex.map(screen, paths, [opt[Path(x).stem.rsplit('_', 1)[0]] for x in paths], [a.variants] * len(paths)))
-    same = sum(r['shipped']['gap_closed'] is None or abs(r['shipped']['gap_closed'] - r['recommended']) < 1e-3 for r in rows) if 'shipped' in a.variants else None
+    same = sum(r['shipped']['sure'] == r['recommended_sure'] and (r['shipped']['gap_closed'] is None or abs(r['shipped']['gap_closed'] - r['recommended']) < 1e-3) for r in rows) if 'shipped' in a.variants else None  # sure on the same photos, and as good
     s = {v: summarise(rows, v) for v in a.variants}
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'half': a.half, 'seeds': a.seeds, 'ratings': a.ratings,
            'variants': {v: {'settings': VARIANTS[v][0], 'pick': VARIANTS[v][1]} for v in a.variants}, 'optima_s': round(ta - t0, 1), 'answers_s': round(t1 - ta, 1), 'screen_s': round(time.time() - t1, 1),

@@ -118,11 +118,16 @@ def main(argv=None):
     rows = dict(done)
     def write(complete:bool):
         "The runs so far, in the jobs' order, written whole (a temporary file, then renamed: never half a file)."
-        res.update(wall_s=round(res['wall_s_before'] + time.time() - t0, 1), complete=complete, rows=[rows[key(j)] for j in jobs if key(j) in rows])
+        ks = [key(j) for j in jobs]; res.update(wall_s=round(res['wall_s_before'] + time.time() - t0, 1), complete=complete, rows=[rows[k] for k in ks if k in rows] + [x for k, x in rows.items() if k not in ks])  # a resumed file's runs outside these jobs are kept too
         tmp = Path(a.json).with_suffix('.part'); tmp.write_text(json.dumps(res, indent=2) + '\n'); tmp.replace(a.json)
+    failed = []
     with ProcessPoolExecutor(a.workers) as ex:
-        futures = [ex.submit(run, *j) for j in jobs if key(j) not in rows]
-        for f in as_completed(futures): x = f.result(); rows[key(x)] = x; write(False)
+        futures = {ex.submit(run, *j): j for j in jobs if key(j) not in rows}
+        for f in as_completed(futures):
+            try: x = f.result()
+            except Exception as e: failed.append(f"{futures[f][0]} seed {futures[f][1]} noise {futures[f][2]:g}: {e!r}"); continue  # the others go on, and are kept
+            rows[key(x)] = x; write(False)
+    if failed: write(False); sys.exit(f"{len(failed)} runs failed ({'; '.join(failed)}); the {len(rows)} others are in {a.json}: --resume runs the failed ones again")
     write(True)  # the runs first: a summary that fails loses none of them (--again)
     res['summary'] = summarise(res['rows']); write(True)
     print(table(res['summary'], a.answers))

@@ -163,12 +163,15 @@ def test_learning_screen_refits_kept_learners_as_recommend_does(tmp_path):
     path, out, cache = Path(__file__).resolve().parent.parent / 'bench' / 'learning_screen.py', tmp_path / 'screen.json', tmp_path / 'kept'
     run = lambda *a: subprocess.run([sys.executable, str(path), '--json', str(out), '--cache', str(cache), '--workers', '1', *a], capture_output=True, text=True)
     r = run('--raters', 'highlight-keeper', 'no-signal', '--seeds', '1', '--variants', 'shipped', 'pick: caution 0', 'photo_sd 0.6'); assert r.returncode == 0, r.stderr
-    res = json.loads(out.read_text()); assert res['runs'] == 2 and res['shipped_equals_recommend'] == 2 and sorted(p.name for p in cache.iterdir()) == ['highlight-keeper_0.pt', 'no-signal_0.pt', 'optima.json'], res
+    res = json.loads(out.read_text()); assert res['runs'] == 2 and res['shipped_equals_recommend'] == 2 and sorted(p.name for p in (cache / 'ratings_40').iterdir()) == ['highlight-keeper_0.pt', 'learn.sha256', 'no-signal_0.pt', 'optima.json'], res
     hk = next(x for x in res['rows'] if x['rater'] == 'highlight-keeper'); ns = next(x for x in res['rows'] if x['rater'] == 'no-signal')
-    assert hk['shipped']['gap_closed'] > 0.5 and ns['shipped']['gap_closed'] is None and ns['shipped']['confident'] == 0, res['rows']  # a taste it learns; none where there is none
+    assert hk['shipped']['gap_closed'] > 0.5 and ns['shipped']['gap_closed'] is None and ns['shipped']['confident'] == 0 and hk['shipped']['sure'] == hk['recommended_sure'], res['rows']  # a taste it learns; none where there is none
     assert set(res['summary']) == {'shipped', 'pick: caution 0', 'photo_sd 0.6'} and res['summary']['shipped']['runs'] == 1 and '| shipped |' in r.stdout, r.stdout
     r = run('--raters', 'highlight-keeper', '--seeds', '1', '--variants', 'shipped'); assert r.returncode == 0 and json.loads(out.read_text())['answers_s'] < 5 and json.loads(out.read_text())['optima_s'] < 5, r.stderr  # kept: not answered nor measured again
     r = run('--raters', 'chooser'); assert r.returncode != 0 and 'no raters of the design half who rate' in r.stderr, r.stderr
+    r = run('--raters', 'no-signal', '--seeds', '1', '--variants', 'shipped'); assert r.returncode == 0 and '| shipped | – | – |' in r.stdout, r.stderr  # no run with a taste: a summary of none, not a crash
+    (cache / 'ratings_40' / 'learn.sha256').write_text('0' * 64); r = run('--raters', 'highlight-keeper', '--seeds', '1')
+    assert r.returncode != 0 and 'keeps learners of another enhance5k/learn.py' in r.stderr, r.stderr  # learners of another learner are not reused
 
 def test_recommend_time_bench_times_every_answer_and_keeps_what_was_said(tmp_path):
     "bench/recommend_time.py: a recommendation timed after every answer of each kind, what it said kept for comparing versions; the summary's worst is the worst step; bad settings refused by name."
