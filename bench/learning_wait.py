@@ -89,7 +89,10 @@ def resumed(p:argparse.ArgumentParser, path:str, res:dict)->dict:
     "The runs already in `path` ({key: row}, and `_wall_s`), when it was written with the same settings as `res` (argparse's error otherwise)."
     f = Path(path)
     if not f.exists(): return {}
-    old = json.loads(f.read_text()); diff = [k for k in SAME if old.get(k) != res[k]]
+    try: old = json.loads(f.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: p.error(f"--resume: {path} is not a JSON this bench wrote ({e}); give another --json, or --again to start afresh")
+    if not isinstance(old, dict) or not isinstance(old.get('rows', []), list): p.error(f"--resume: {path} is not a JSON this bench wrote (no runs in it); give another --json, or --again to start afresh")
+    diff = [k for k in SAME if old.get(k) != res[k]]
     if diff: p.error(f"--resume: {path} was run with other settings ({', '.join(f'{k} {old.get(k)!r}, not {res[k]!r}' for k in diff)}); give another --json")
     return {key(x): x for x in old.get('rows', [])} | {'_wall_s': old.get('wall_s', 0.0)}
 

@@ -156,6 +156,9 @@ def test_learning_wait_bench_writes_each_run_as_it_finishes_and_resumes(tmp_path
     assert not list(tmp_path.glob('*.part')), list(tmp_path.iterdir())  # written whole, then renamed
     r = run('--seeds', '2', '--resume', '--answers', '15'); assert r.returncode != 0 and 'other settings (answers 10, not 15)' in r.stderr, r.stderr
     r = run('--again', '--resume'); assert r.returncode != 0 and 'not allowed with' in r.stderr, r.stderr
+    bad = tmp_path / 'bad.json'; bad.write_text('{"rows": [')  # a file cut off part way (or not this bench's): a named refusal, not json's traceback, and the file left as it was
+    r = run('--seeds', '2', '--resume', '--json', str(bad)); assert r.returncode != 0 and 'is not a JSON this bench wrote' in r.stderr and 'Traceback' not in r.stderr, r.stderr
+    assert bad.read_text() == '{"rows": ['
 
 def test_learning_screen_refits_kept_learners_as_recommend_does(tmp_path):
     "bench/learning_screen.py end to end: the learners are kept once and reused; the shipped settings refitted give `recommend`'s gaps; a variant's row per run; bad raters refused by name."
