@@ -90,8 +90,8 @@ def resumed(p:argparse.ArgumentParser, path:str, res:dict)->dict:
     f = Path(path)
     if not f.exists(): return {}
     try: old = json.loads(f.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: p.error(f"--resume: {path} is not a JSON this bench wrote ({e}); give another --json, or --again to start afresh")
-    if not isinstance(old, dict) or not isinstance(old.get('rows', []), list): p.error(f"--resume: {path} is not a JSON this bench wrote (no runs in it); give another --json, or --again to start afresh")
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: p.error(f"--resume: {path} is not a JSON this bench wrote ({e}); give another --json, or leave out --resume to run them all afresh")
+    if not isinstance(old, dict) or not isinstance(old.get('rows', []), list): p.error(f"--resume: {path} is not a JSON this bench wrote (no runs in it); give another --json, or leave out --resume to run them all afresh")
     diff = [k for k in SAME if old.get(k) != res[k]]
     if diff: p.error(f"--resume: {path} was run with other settings ({', '.join(f'{k} {old.get(k)!r}, not {res[k]!r}' for k in diff)}); give another --json")
     return {key(x): x for x in old.get('rows', [])} | {'_wall_s': old.get('wall_s', 0.0)}
