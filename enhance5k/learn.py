@@ -421,7 +421,7 @@ def _loo_closed(Kf, y, sn2)->tuple[torch.Tensor, torch.Tensor]:
 
 @patch
 def _loo_refits(self:TasteGP, Kf, y, sn2, X, n, ia, ib, o, off)->tuple[torch.Tensor, torch.Tensor]:
-    "Each rating's left-out predictive mean and variance, the Laplace posterior refitted without it (what choices among the answers need)."
+    "Each rating's left-out predictive mean and variance with choices among the answers, the Laplace posterior refitted without it: the yardstick of `_loo_cavity`, a refit per rating."
     ms, vs = [], []
     for i in range(n):
         keep = torch.tensor([j for j in range(len(X)) if j != i]); a, A = _post(Kf[keep][:, keep], y[keep[keep < n]], n - 1, ia - 1, ib - 1, o, self, sn2, off[keep])
@@ -434,10 +434,15 @@ def _loo_terms(self:TasteGP, Kf, y, sn2, # kernel matrix, centred ratings and no
               )->torch.Tensor:
     "Each left-out answer's nats against no preference, as a tensor (so that `vmap` can take many readings of the same answers at once)."
     K = len(ia); out = []
-    if n:  # each rating left out
-        m, v = _loo_closed(Kf, y, sn2) if not K else self._loo_refits(Kf, y, sn2, X, n, ia, ib, o, off)
-        out.append(_logn(y, m, v.clamp_min(1e-9)) - _null_terms(y + off[:n]))
-    for c in range(K):  # each decided choice left out (a tie says nothing a coin could get wrong)
+    if n and K: return self._loo_cavity(Kf, y, sn2, Kp, n, ia, ib, o, off)  # both kinds: from the posterior, not a refit per answer
+    if n: m, v = _loo_closed(Kf, y, sn2); out.append(_logn(y, m, v.clamp_min(1e-9)) - _null_terms(y + off[:n]))  # each rating left out
+    return torch.cat(out + [self._choice_refits(Kp, y, X, n, ia, ib, o, off)])
+
+@patch
+def _choice_refits(self:TasteGP, Kp, y, X, n, ia, ib, o, off)->torch.Tensor:
+    "Each decided choice's left-out nats against a coin flip, the Laplace posterior under the prior's kernel `Kp` refitted without it (a tie says nothing a coin could get wrong)."
+    K = len(ia); out = [torch.zeros(0, dtype=y.dtype)]
+    for c in range(K):
         if o[c] == 0.5: continue
         keep = torch.tensor([j for j in range(len(X)) if j not in (int(ia[c]), int(ib[c]))]); kc = torch.tensor([j for j in range(K) if j != c], dtype=torch.long)
         remap = {int(j): t for t, j in enumerate(keep)}; ia2 = torch.tensor([remap[int(ia[j])] for j in kc], dtype=torch.long); ib2 = torch.tensor([remap[int(ib[j])] for j in kc], dtype=torch.long)
@@ -445,7 +450,23 @@ def _loo_terms(self:TasteGP, Kf, y, sn2, # kernel matrix, centred ratings and no
         d = Kp[int(ia[c]), keep] - Kp[int(ib[c]), keep]; m = d @ a + off[ia[c]] - off[ib[c]]
         v = (Kp[ia[c], ia[c]] + Kp[ib[c], ib[c]] - 2 * Kp[ia[c], ib[c]] - d @ A @ d).clamp_min(0)
         out.append((torch.special.ndtr((2 * o[c] - 1) * m / (self.cn ** 2 + v).sqrt()).clamp_min(1e-12).log() - math.log(0.5))[None])
-    return torch.cat(out) if out else torch.zeros(0, dtype=y.dtype)
+    return torch.cat(out)
+
+@patch
+def _loo_cavity(self:TasteGP, Kf, y, sn2, Kp, n, ia, ib, o, off)->torch.Tensor:
+    "`_loo_terms` with ratings and choices, each answer left out of the Laplace posterior by taking its own term out of it (its cavity) instead of refitting: ratings under the fitted kernel `Kf`, decided choices under the prior's `Kp`."
+    def post(Km, s2):  # the mode, and the posterior covariance (K⁻¹ + W)⁻¹
+        f, W = _mode(Km, y, n, ia, ib, o, s2, self.cn, self.tie_sd, self.newton, off)[:2]
+        return f, Km - Km @ W @ torch.linalg.solve(torch.eye(len(Km), dtype=Km.dtype) + Km @ W, Km)
+    f, S = post(Kf, sn2); s = S.diagonal()[:n]; v = 1 / (1 / s - 1 / sn2).clamp_min(1e-12)  # a rating's own term is Gaussian, precision 1/sn2: exact
+    out = [_logn(y, v * (f[:n] / s - y / sn2), (v + sn2).clamp_min(1e-9)) - _null_terms(y + off[:n])]
+    dec = o != 0.5; a, b, sg = ia[dec], ib[dec], 2 * o[dec] - 1
+    if len(a):  # a choice's own term is its probit's quadratic at the mode: slope sg·r/cn and curvature w in the difference d
+        fp, Sp = post(Kp, 0.6 ** 2); d, do = fp[a] - fp[b], off[a] - off[b]; s2 = (Sp[a, a] + Sp[b, b] - 2 * Sp[a, b]).clamp_min(1e-12)
+        t = sg * (d + do) / self.cn; r = torch.exp(-0.5 * t ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(t)); w = r * (t + r) / self.cn ** 2
+        tau = (1 / s2 - w).clamp_min(1e-12); mu = (d / s2 - sg * r / self.cn - w * d) / tau
+        out.append(torch.special.ndtr(sg * (mu + do) / (self.cn ** 2 + 1 / tau).sqrt()).clamp_min(1e-12).log() - math.log(0.5))
+    return torch.cat(out)
 
 @patch
 def loo(self:TasteGP)->float:
