@@ -266,6 +266,10 @@ class TasteGP:
         return -self.curvature * ((f.double()[..., :len(self.centre)] - self.centre) ** 2).sum(-1)
 
 # %% ../nbs/08_learn.ipynb #75ae5b01
+def _mills(s:torch.Tensor)->torch.Tensor:
+    "The inverse Mills ratio φ(s)/Φ(s) of a probit, stable far into its tail."
+    return torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))
+
 def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int, off=None, f0=None):
     "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K, with prior mean `off` (N,) under the latents, from `f0` (None: zero): the mode f, W at it, and the choice and tie rows."
     N = len(K); win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]; Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N)
@@ -274,7 +278,7 @@ def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_s
         r_ = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]); g = r_ / sn2 - Et.T @ (Et @ (f + off)) / tie_sd ** 2
         W = torch.diag(wr / sn2) + Et.T @ Et / tie_sd ** 2
         if len(Ew):
-            s = sgn * (Ew @ (f + off)) / cn; r = torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))  # inverse Mills ratio
+            s = sgn * (Ew @ (f + off)) / cn; r = _mills(s)
             g = g + Ew.T @ (sgn * r) / cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / cn ** 2
         return g, W
     I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype) if f0 is None or not len(Ew) else f0.detach()
@@ -463,7 +467,7 @@ def _loo_cavity(self:TasteGP, Kf, y, sn2, Kp, n, ia, ib, o, off)->torch.Tensor:
     dec = o != 0.5; a, b, sg = ia[dec], ib[dec], 2 * o[dec] - 1
     if len(a):  # a choice's own term is its probit's quadratic at the mode: slope sg·r/cn and curvature w in the difference d
         fp, Sp = post(Kp, 0.6 ** 2); d, do = fp[a] - fp[b], off[a] - off[b]; s2 = (Sp[a, a] + Sp[b, b] - 2 * Sp[a, b]).clamp_min(1e-12)
-        t = sg * (d + do) / self.cn; r = torch.exp(-0.5 * t ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(t)); w = r * (t + r) / self.cn ** 2
+        t = sg * (d + do) / self.cn; r = _mills(t); w = r * (t + r) / self.cn ** 2
         tau = (1 / s2 - w).clamp_min(1e-12); mu = (d / s2 - sg * r / self.cn - w * d) / tau
         out.append(torch.special.ndtr(sg * (mu + do) / (self.cn ** 2 + 1 / tau).sqrt()).clamp_min(1e-12).log() - math.log(0.5))
     return torch.cat(out)
