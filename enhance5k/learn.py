@@ -182,7 +182,7 @@ def _sq(X1:torch.Tensor, X2:torch.Tensor)->torch.Tensor:
     "Squared differences (N1, N2, d) of every pair, per feature: no hyperparameter in them, so fits of many hyperparameters (`vmap`) share them."
     return (X1[:, None, :] - X2[None, :, :]) ** 2
 
-_ROWS = 2 ** 24 # most (N1, N2, d) elements a kernel works on at once when no gradient is wanted: a long history's memory stays flat
+_ROWS = 2 ** 24 # most (N1, N2, d) elements (for `_gram`, pairs × d) a kernel works on at once when no gradient is wanted: a long history's memory stays flat
 
 def _rows(f):
     "`f(X1, X2, *h)` a block of rows at a time when no gradient is wanted and (N1, N2, d) would be over `_ROWS` elements: the same matrix, in bounded memory."
@@ -204,8 +204,12 @@ def _joint(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor)->torch.Tensor:
     return torch.exp(-0.125 * (_sq(X1, X2) @ ls ** -2))
 
 def _gram(X:torch.Tensor, same:torch.Tensor, ls, sf, sj, sp, sq)->torch.Tensor:
-    "The kernel matrix of the answers: the shared taste (`_kernel`), and for answers of the same photo (`same`) its offset (sd `sp`) and its own deviation (sd `sq`), plus jitter."
-    return _kernel(X, X, ls, sf, sj) + same * (sp ** 2 + sq ** 2 * _joint(X, X, ls)) + 1e-6 * torch.eye(len(X), dtype=X.dtype)
+    "The kernel matrix of the answers: the shared taste (`_kernel`), and for answers of the same photo (`same`) its offset (sd `sp`) and its own deviation (sd `sq`, `_joint`), plus jitter; worked out once per pair (it is symmetric), `_ROWS` elements at a time when no gradient is wanted."
+    N, w = len(X), ls ** -2; iu, ju = torch.triu_indices(N, N); pid = torch.zeros(N, N, dtype=torch.long); pid[iu, ju] = pid[ju, iu] = torch.arange(len(iu))
+    step = len(iu) if torch.is_grad_enabled() else max(1, _ROWS // max(1, X.shape[-1])); ks, js = [], []
+    for a, b in zip(iu.split(max(1, step)), ju.split(max(1, step))):
+        D2 = (X[a] - X[b]) ** 2; J = torch.exp(-0.125 * (D2 @ w)); ks.append(torch.exp(D2 * (-0.5 * w)) @ sf ** 2 + sj ** 2 * J); js.append(J)
+    J = torch.cat(js)[pid]; return torch.cat(ks)[pid] + same * (sp ** 2 + sq ** 2 * J) + 1e-6 * torch.eye(N, dtype=X.dtype)
 
 def _nonneg(name:str, v, zero:str)->float:
     "`v` as a float if it is a finite number >= 0 (not a bool), else a ConfigError naming `name` and what 0 means (`zero`)."
@@ -271,31 +275,32 @@ def _mills(s:torch.Tensor)->torch.Tensor:
     return torch.exp(-0.5 * s ** 2 - 0.5 * math.log(2 * math.pi) - torch.special.log_ndtr(s))
 
 def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_sd:float, steps:int, off=None, f0=None):
-    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K, with prior mean `off` (N,) under the latents, from `f0` (None: zero): the mode f, W at it, and the choice and tie rows."
+    "Newton for the Laplace mode of ratings (Gaussian, variance `sn2`), choices (probit, noise `cn`) and ties under kernel matrix K, with prior mean `off` (N,) under the latents, from `f0` (None: zero): the mode f, W at it, the choice and tie rows, and W K."
     N = len(K); win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]; Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N)
-    wr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)]); off = torch.zeros(N, dtype=K.dtype) if off is None else off
+    dr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)]) / sn2; off = torch.zeros(N, dtype=K.dtype) if off is None else off
+    sg = 2 * o - 1  # W: the ratings' precision on the diagonal, and each choice's (or tie's) curvature w on its difference, w·(e_a - e_b)(e_a - e_b)^T
+    def back(v): return torch.zeros((N,) + v.shape[1:], dtype=K.dtype).index_add(0, ia, v).index_add(0, ib, -v)  # E^T v, E the choices' rows e_a - e_b
+    def wmul(w, M): return dr.reshape((N,) + (1,) * (M.dim() - 1)) * M + back(w.reshape((-1,) + (1,) * (M.dim() - 1)) * (M[ia] - M[ib]))
     def grad_hess(f):
-        r_ = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]); g = r_ / sn2 - Et.T @ (Et @ (f + off)) / tie_sd ** 2
-        W = torch.diag(wr / sn2) + Et.T @ Et / tie_sd ** 2
-        if len(Ew):
-            s = sgn * (Ew @ (f + off)) / cn; r = _mills(s)
-            g = g + Ew.T @ (sgn * r) / cn; W = W + Ew.T @ (Ew * (r * (s + r))[:, None]) / cn ** 2
-        return g, W
+        d = (f + off)[ia] - (f + off)[ib]; s = sg * d / cn; r = _mills(s)
+        gc = torch.where(tie, -d / tie_sd ** 2, sg * r / cn); w = torch.where(tie, torch.full_like(d, tie_sd ** -2), r * (s + r) / cn ** 2)
+        return torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]) / sn2 + back(gc), w
     I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype) if f0 is None or not len(Ew) else f0.detach()
     grad, last = torch.is_grad_enabled(), (steps if len(Ew) else 1) - 1
     for i in range(last + 1):
         with torch.set_grad_enabled(grad and i == last):  # the last step alone with a graph: at the mode a Newton step's derivative in f is zero, so it carries the mode's whole derivative in the hyperparameters
-            g, W = grad_hess(f); f = K @ torch.linalg.solve(I + W @ K, W @ f + g)
-    return f, grad_hess(f)[1], Ew, Et, sgn
+            g, w = grad_hess(f); f = K @ torch.linalg.solve(I + wmul(w, K), wmul(w, f) + g)
+    w = grad_hess(f)[1]
+    return f, wmul(w, I), Ew, Et, sgn, wmul(w, K)
 
 @patch
 def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq, f0=None):
     "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters); from a nearby mode `f0`, `WARM` Newton steps instead of `newton`."
     N = len(X); K = _gram(X, same, *(t.exp() for t in (log_ls, log_sf, log_sj, log_sp, log_sq))); sn2 = log_sn.exp() ** 2
-    f, W, Ew, Et, sgn = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton if f0 is None else WARM, off, f0); I = torch.eye(N, dtype=X.dtype)
+    f, W, Ew, Et, sgn, WK = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton if f0 is None else WARM, off, f0); I = torch.eye(N, dtype=X.dtype)
     ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ (f + off)) ** 2).sum() / self.tie_sd ** 2
     if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ (f + off)) / self.cn).sum()
-    return f, K, W, ll - 0.5 * f @ torch.linalg.solve(K, f) - 0.5 * torch.logdet(I + W @ K)
+    return f, K, W, ll - 0.5 * f @ torch.linalg.solve(K, f) - 0.5 * torch.logdet(I + WK)
 
 def _adam(params:list, # tensors updated in place
           grads:list, # their gradients (None: left alone)
