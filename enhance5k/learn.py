@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'WARM', 'SAME_PHOTO',
-           'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'MORE_CHOICES', 'MORE_MIXED', 'CHANGE_SCALE', 'REPORT_FEATURES',
-           'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of', 'describe',
-           'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'more_word', 'FixedTaste',
-           'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
+__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'GATHER', 'WARM',
+           'SAME_PHOTO', 'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'MORE_CHOICES', 'MORE_MIXED', 'CHANGE_SCALE',
+           'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of',
+           'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'more_word',
+           'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
            'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
@@ -227,6 +227,8 @@ def _latest(w:int, # the window: this many ratings, half as many choices (a choi
     "The slices of the latest `w` ratings and `w // 2` choices, and whether they leave any answer out: a long history's window."
     return slice(max(0, n - w), None), slice(max(0, k - w // 2), None), n > w or k > w // 2
 
+GATHER = 64 # above this many latents the Laplace mode multiplies by W with a gather and a scatter, at or below it with the choices' dense rows (a matrix product is one op, quicker on few latents)
+
 WARM = 5 # Newton steps of the Laplace mode from the mode of the hyperparameter search's step before: from there it is within 1e-10 of the mode in five (from zero, eight)
 _OFF = -30.0 # the log of a size switched off
 
@@ -279,12 +281,18 @@ def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_s
     N = len(K); win, tie = o != 0.5, o == 0.5; sgn = (2 * o - 1)[win]; Ew, Et = _diff_rows(ia[win], ib[win], N), _diff_rows(ia[tie], ib[tie], N)
     dr = torch.cat([torch.ones(n, dtype=K.dtype), torch.zeros(N - n, dtype=K.dtype)]) / sn2; off = torch.zeros(N, dtype=K.dtype) if off is None else off
     sg = 2 * o - 1  # W: the ratings' precision on the diagonal, and each choice's (or tie's) curvature w on its difference, w·(e_a - e_b)(e_a - e_b)^T
-    def back(v): return torch.zeros((N,) + v.shape[1:], dtype=K.dtype).index_add(0, ia, v).index_add(0, ib, -v)  # E^T v, E the choices' rows e_a - e_b
-    def wmul(w, M): return dr.reshape((N,) + (1,) * (M.dim() - 1)) * M + back(w.reshape((-1,) + (1,) * (M.dim() - 1)) * (M[ia] - M[ib]))
+    E = _diff_rows(ia, ib, N) if N <= GATHER else None  # the choices' rows e_a - e_b, dense where a product is quicker than a gather
+    def rows(M): return M[ia] - M[ib] if E is None else E @ M  # E M
+    def back(v): return torch.zeros((N,) + v.shape[1:], dtype=K.dtype).index_add(0, ia, v).index_add(0, ib, -v) if E is None else E.T @ v  # E^T v
+    def wmul(w, M):  # W M
+        DM = dr.reshape((N,) + (1,) * (M.dim() - 1)) * M
+        return DM + back(w.reshape((-1,) + (1,) * (M.dim() - 1)) * rows(M)) if len(ia) else DM
     def grad_hess(f):
-        d = (f + off)[ia] - (f + off)[ib]; s = sg * d / cn; r = _mills(s)
+        g = torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]) / sn2
+        if not len(ia): return g, None  # ratings alone
+        d = rows(f + off); s = sg * d / cn; r = _mills(s)
         gc = torch.where(tie, -d / tie_sd ** 2, sg * r / cn); w = torch.where(tie, torch.full_like(d, tie_sd ** -2), r * (s + r) / cn ** 2)
-        return torch.cat([y - f[:n], torch.zeros(N - n, dtype=K.dtype)]) / sn2 + back(gc), w
+        return g + back(gc), w
     I, f = torch.eye(N, dtype=K.dtype), torch.zeros(N, dtype=K.dtype) if f0 is None or not len(Ew) else f0.detach()
     grad, last = torch.is_grad_enabled(), (steps if len(Ew) else 1) - 1
     for i in range(last + 1):
