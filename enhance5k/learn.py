@@ -204,14 +204,16 @@ def _joint(X1:torch.Tensor, X2:torch.Tensor, ls:torch.Tensor)->torch.Tensor:
     "The joint squared exponential (N1, N2) over all features, length scales doubled: the shape of a photo's own deviation from the shared taste."
     return torch.exp(-0.125 * (_sq(X1, X2) @ ls ** -2))
 
-@functools.lru_cache(maxsize=16)
 def _pairs(N:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "The pairs (i ≤ j) of N answers, and (N, N) which pair each entry of a symmetric matrix is (kept: a fit asks for the same N at every step)."
+    "The pairs (i ≤ j) of N answers, and (N, N) which pair each entry of a symmetric matrix is."
     iu, ju = torch.triu_indices(N, N); pid = torch.zeros(N, N, dtype=torch.long); pid[iu, ju] = pid[ju, iu] = torch.arange(len(iu)); return iu, ju, pid
+
+_kept_pairs = functools.lru_cache(maxsize=16)(_pairs) # `_pairs` of up to `_KEEP` answers kept: a fit asks for the same few sizes at every step
+_KEEP = 256 # the most answers whose pairs are kept (16 sizes of 256 are about 17 MB); a long history's are made afresh, so its memory stays flat
 
 def _gram(X:torch.Tensor, same:torch.Tensor, ls, sf, sj, sp, sq)->torch.Tensor:
     "The kernel matrix of the answers: the shared taste (`_kernel`), and for answers of the same photo (`same`) its offset (sd `sp`) and its own deviation (sd `sq`, `_joint`), plus jitter; worked out once per pair (it is symmetric), `_ROWS` elements at a time when no gradient is wanted."
-    N, w = len(X), ls ** -2; iu, ju, pid = _pairs(N)
+    N, w = len(X), ls ** -2; iu, ju, pid = (_kept_pairs if N <= _KEEP else _pairs)(N)
     step = len(iu) if torch.is_grad_enabled() else max(1, _ROWS // max(1, X.shape[-1])); ks, js = [], []
     for a, b in zip(iu.split(max(1, step)), ju.split(max(1, step))):
         D2 = (X[a] - X[b]) ** 2; J = torch.exp(-0.125 * (D2 @ w)); ks.append(torch.exp(D2 * (-0.5 * w)) @ sf ** 2 + sj ** 2 * J); js.append(J)
