@@ -6,12 +6,12 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'GATHER', 'WARM',
-           'SAME_PHOTO', 'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'MORE_CHOICES', 'MORE_MIXED', 'CHANGE_SCALE',
-           'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad', 'RewardModel', 'look_of',
-           'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner', 'more_word',
-           'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features', 'fit_store',
-           'sensitivities']
+__all__ = ['PROPERTIES', 'PROPERTY_PARAM', 'TASTES', 'LOOK', 'BRIGHTNESS', 'FEATURES', 'TASTE_FEATURES', 'SHUFFLE_DTYPE',
+           'GATHER', 'WARM', 'SAME_PHOTO', 'SHUFFLES_AT_ONCE', 'MORE_ANSWERS', 'MORE_CHOICES', 'MORE_MIXED',
+           'CHANGE_SCALE', 'REPORT_FEATURES', 'FEATURE_NAMES', 'measure', 'reach', 'SimulatedRater', 'quad',
+           'RewardModel', 'look_of', 'describe', 'feature_names', 'TasteGP', 'Candidate', 'shells', 'PreferenceLearner',
+           'more_word', 'FixedTaste', 'save_taste', 'load_taste', 'learned_taste', 'taste_from_store', 'store_features',
+           'fit_store', 'sensitivities']
 
 # %% ../nbs/08_learn.ipynb #b35aa866
 import functools
@@ -210,14 +210,17 @@ def _pairs(N:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 _kept_pairs = functools.lru_cache(maxsize=16)(_pairs) # `_pairs` of up to `_KEEP` answers kept: a fit asks for the same few sizes at every step
 _KEEP = 256 # the most answers whose pairs are kept (16 sizes of 256 are about 17 MB); a long history's are made afresh, so its memory stays flat
+SHUFFLE_DTYPE = torch.float32 # the precision of the kernels' exponentials in `fresh_loo`'s hyperparameter searches (the chance test's shuffles): half the memory they move; a taste's own fit, its mode, evidence and predictions stay float64
 
-def _gram(X:torch.Tensor, same:torch.Tensor, ls, sf, sj, sp, sq)->torch.Tensor:
+def _gram(X:torch.Tensor, same:torch.Tensor, ls, sf, sj, sp, sq,
+          dtype:torch.dtype=torch.float64, # the precision of the kernels' exponentials (the matrix is float64 either way)
+         )->torch.Tensor:
     "The kernel matrix of the answers: the shared taste (`_kernel`), and for answers of the same photo (`same`) its offset (sd `sp`) and its own deviation (sd `sq`, `_joint`), plus jitter; worked out once per pair (it is symmetric), `_ROWS` elements at a time when no gradient is wanted."
-    N, w = len(X), ls ** -2; iu, ju, pid = (_kept_pairs if N <= _KEEP else _pairs)(N)
+    N, w, X, sf, sj = len(X), (ls ** -2).to(dtype), X.to(dtype), sf.to(dtype), sj.to(dtype); iu, ju, pid = (_kept_pairs if N <= _KEEP else _pairs)(N)
     step = len(iu) if torch.is_grad_enabled() else max(1, _ROWS // max(1, X.shape[-1])); ks, js = [], []
     for a, b in zip(iu.split(max(1, step)), ju.split(max(1, step))):
         D2 = (X[a] - X[b]) ** 2; J = torch.exp(-0.125 * (D2 @ w)); ks.append(torch.exp(D2 * (-0.5 * w)) @ sf ** 2 + sj ** 2 * J); js.append(J)
-    J = torch.cat(js)[pid]; return torch.cat(ks)[pid] + same * (sp ** 2 + sq ** 2 * J) + 1e-6 * torch.eye(N, dtype=X.dtype)
+    J = torch.cat(js).double()[pid]; return torch.cat(ks).double()[pid] + same * (sp ** 2 + sq ** 2 * J) + 1e-6 * torch.eye(N, dtype=torch.float64)
 
 def _nonneg(name:str, v, zero:str)->float:
     "`v` as a float if it is a finite number >= 0 (not a bool), else a ConfigError naming `name` and what 0 means (`zero`)."
@@ -237,7 +240,7 @@ def _latest(w:int, # the window: this many ratings, half as many choices (a choi
 
 GATHER = 64 # above this many latents the Laplace mode multiplies by W with a gather and a scatter, at or below it with the choices' dense rows (a matrix product is one op, quicker on few latents)
 
-WARM = 5 # Newton steps of the Laplace mode from the mode of the hyperparameter search's step before: from there it is within 1e-10 of the mode in five (from zero, eight)
+WARM = 3 # Newton steps of the Laplace mode from the mode of the hyperparameter search's step before: from there it is within 1e-12 of the mode in three (from zero, eight)
 _OFF = -30.0 # the log of a size switched off
 
 def _diff_rows(a:torch.Tensor, b:torch.Tensor, N:int)->torch.Tensor:
@@ -310,9 +313,9 @@ def _mode(K:torch.Tensor, y:torch.Tensor, n:int, ia, ib, o, sn2, cn:float, tie_s
     return f, wmul(w, I), Ew, Et, sgn, wmul(w, K)
 
 @patch
-def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq, f0=None):
-    "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters); from a nearby mode `f0`, `WARM` Newton steps instead of `newton`."
-    N = len(X); K = _gram(X, same, *(t.exp() for t in (log_ls, log_sf, log_sj, log_sp, log_sq))); sn2 = log_sn.exp() ** 2
+def _laplace(self:TasteGP, X, y, n, ia, ib, o, same, off, log_ls, log_sf, log_sn, log_sj, log_sp, log_sq, f0=None, dtype=torch.float64):
+    "Mode of the latents, K, W, and the Laplace log evidence (differentiable in the hyperparameters), the kernels' exponentials in `dtype`; from a nearby mode `f0`, `WARM` Newton steps instead of `newton`."
+    N = len(X); K = _gram(X, same, *(t.exp() for t in (log_ls, log_sf, log_sj, log_sp, log_sq)), dtype); sn2 = log_sn.exp() ** 2
     f, W, Ew, Et, sgn, WK = _mode(K, y, n, ia, ib, o, sn2, self.cn, self.tie_sd, self.newton if f0 is None else WARM, off, f0); I = torch.eye(N, dtype=X.dtype)
     ll = -0.5 * ((y - f[:n]) ** 2).sum() / sn2 - n * (log_sn + 0.5 * math.log(2 * math.pi)) - 0.5 * ((Et @ (f + off)) ** 2).sum() / self.tie_sd ** 2
     if len(Ew): ll = ll + torch.special.log_ndtr(sgn * (Ew @ (f + off)) / self.cn).sum()
@@ -514,7 +517,7 @@ def fresh_loo(self:TasteGP, f:torch.Tensor, # (n, d) features of the rated varia
     "(B,): `loo` of a taste fitted from this one's hyperparameters to each set of ratings, all sets at once: the same numbers as a `fit` and `loo` per set, several times faster."
     X, ph, same, off, ia, ib, o, Y, _ = self._prepare(f, R, fa, fb, outcome, photos); n, N = len(f), len(X)
     if not N: return torch.zeros(len(Y), dtype=torch.float64)
-    lap, lapw = vmap(lambda y, *h: self._laplace(X, y, n, ia, ib, o, same, off, *h)[::3]), vmap(lambda y, f0, *h: self._laplace(X, y, n, ia, ib, o, same, off, *h, f0=f0)[::3])
+    lap, lapw = vmap(lambda y, *h: self._laplace(X, y, n, ia, ib, o, same, off, *h, dtype=SHUFFLE_DTYPE)[::3]), vmap(lambda y, f0, *h: self._laplace(X, y, n, ia, ib, o, same, off, *h, f0=f0, dtype=SHUFFLE_DTYPE)[::3])
     chunk, out = max(1, int(budget // (N * N * len(self.cols)))), []
     Kp = self._prior_gram(X, same)  # the prior's kernel: the same for every set
     with warnings.catch_warnings():
