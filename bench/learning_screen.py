@@ -9,7 +9,7 @@ This keeps them, so that a setting or a pick rule can be tried on the same answe
    (the 4 learner photos); kept for each learner: its `state()`, the features, feasibility and range guard of every candidate on the 3
    unseen photos and on its own 4, and the rater's utility of every candidate;
 2. per variant (`VARIANTS`): every learner's answers are refitted with the variant's settings, its left-out evidence and chance test asked
-   again, and its recommendation made on each unseen photo by `recommend`'s rule with the variant's pick; the share of the gap closed
+   again, and its recommendation made on each unseen photo by `recommend`'s rule with the variant's pick (and its gains, where it predicts them otherwise); the share of the gap closed
    as in `bench/learning.py` (the same optima, the same rule for a taste).
 
 The same answers for every variant: which questions a setting would itself have asked is not replayed, so a variant that looks better here
@@ -34,7 +34,12 @@ VARIANTS = {'shipped': (None, ('cautious', 0.5)), 'shipped, searched again': ({}
             'length scale prior 1': ({'gp': {'ls0': 1.0}}, ('cautious', 0.5)), 'length scale prior 4': ({'gp': {'ls0': 4.0}}, ('cautious', 0.5)),
             'search: 100 steps': ({'gp': {'steps': 100}}, ('cautious', 0.5)), 'noise floor 0.4': ({'gp': {'min_noise': 0.4}}, ('cautious', 0.5)),
             'features: no parameters': ({'features': ['look:brightness', 'change:', 'clipped']}, ('cautious', 0.5)),
-            'features: and colourfulness': ({'features': ['param:', 'look:brightness', 'look:colourfulness', 'change:', 'clipped']}, ('cautious', 0.5))}
+            'features: and colourfulness': ({'features': ['param:', 'look:brightness', 'look:colourfulness', 'change:', 'clipped']}, ('cautious', 0.5)),
+            'hyperparameters averaged (16 draws)': (None, ('cautious', 0.5), ('draws', 16)),
+            'a new photo as each learner photo in turn': (None, ('cautious', 0.5), ('as photos', None))}
+# a third entry, where there is one, is how the gains are predicted (None: the taste's `gain`): ('draws', K) the mixture of the taste under its own
+# hyperparameters and K-1 draws from a Laplace approximation of their posterior; ('as photos', None) on a new photo the mixture of the gains it would
+# have as each of the learner's photos in turn (their own deviations and all)
 
 FRESH_STEPS = 300  # hyperparameter steps of a taste whose hyperparameters start afresh (a learner's own took 30 at each of its answers)
 
@@ -79,12 +84,43 @@ def pick(m, s, allowed, rule, caution, least_p):
     p = torch.distributions.Normal(0., 1.).cdf(m / s.clamp_min(1e-9)); ok = allowed & (m - caution * s > 0) & (p >= least_p); ok[0] = False
     return int(torch.where(ok, m, no).argmax()) if ok.any() else pick(m, s, allowed, ('cautious', caution), caution, least_p)
 
-def gap(pl, ev, passed, photos, opt, rule, own=False):
-    "Share of the gap closed on `photos` (unseen, or the learner's own) under `rule`, the gate as `recommend`'s; and on which it was sure."
+PRIOR_SD = 1.0, 0.7  # the log-normal priors' sds in TasteGP._search: every hyperparameter's, the noise's
+
+def draws(pl, K:int, seed:int, floor:float=0.5)->list:
+    "The taste under its own hyperparameters and K-1 draws from a Laplace approximation of their posterior (the Hessian's eigenvalues at least `floor`), each refitted."
+    import copy, torch
+    m = pl.model; args = m._args; h0 = m._hypers(); act = [0, 1, 2, 3, 4] + ([5] if m.sq0 else [])
+    def unflat(v):
+        out, i = list(h0), 0
+        for k in act: out[k] = v[i:i + h0[k].numel()].reshape(h0[k].shape); i += h0[k].numel()
+        return out
+    v0 = torch.cat([h0[k].reshape(-1) for k in act])
+    H = torch.autograd.functional.hessian(lambda v: -m._laplace(*args, *unflat(v))[3], v0)
+    H = H + torch.diag(torch.cat([torch.full((h0[k].numel(),), PRIOR_SD[k == 2] ** -2, dtype=torch.float64) for k in act]))
+    e, V = torch.linalg.eigh(H); C = V @ torch.diag(e.clamp_min(floor).rsqrt()); g = torch.Generator().manual_seed(seed); out = []
+    for k in range(K):
+        mk = copy.copy(m); h = unflat(v0 + (C @ torch.randn(len(v0), generator=g, dtype=torch.float64) if k else 0))
+        mk.log_ls, mk.log_sf, mk.log_sn, mk.log_sj, mk.log_sp, mk.log_sq = (t.clone() for t in h); pl.model = mk; pl._refit(steps=0); out.append(mk)
+    pl.model = m; return out
+
+def mixture(gains:list)->tuple:
+    "Mean and sd of an equal mixture of (mean, sd) predictions."
     import torch
-    us, sures = [], []
+    M, V = torch.stack([a for a, _ in gains]), torch.stack([s for _, s in gains]) ** 2; mean = M.mean(0)
+    return mean, ((V + M ** 2).mean(0) - mean ** 2).clamp_min(0).sqrt()
+
+def predictor(pl, how, seed:int):
+    "gain(F, photo) -> (mean, sd) of every candidate's gain over the defaults (F[0]) on a photo (`photo`: which learner photo, None: a new one) under `how` (VARIANTS' third entry)."
+    if how is None: return lambda F, k: pl.model.gain(F, F[0], k)
+    if how[0] == 'as photos': return lambda F, k: pl.model.gain(F, F[0], k) if k is not None else mixture([pl.model.gain(F, F[0], j) for j in range(L.TRAIN)])
+    ms = draws(pl, how[1], seed); return lambda F, k: mixture([mk.gain(F, F[0], k) for mk in ms])
+
+def gap(pl, ev, passed, photos, opt, rule, own=False, gain=None):
+    "Share of the gap closed on `photos` (unseen, or the learner's own) under `rule`, the gate as `recommend`'s (the gains by `gain`, default the taste's); and on which it was sure."
+    import torch
+    us, sures, gain = [], [], gain or predictor(pl, None, 0)
     for k, p in enumerate(photos):
-        F = p['F']; m, s = pl.model.gain(F, F[0], k if own else None); j = pick(m, s, p['ok'] & p['inside'], rule, pl.caution, pl.min_confidence)
+        F = p['F']; m, s = gain(F, k if own else None); j = pick(m, s, p['ok'] & p['inside'], rule, pl.caution, pl.min_confidence)
         pb = float(torch.distributions.Normal(0., 1.).cdf(m[j] / s[j].clamp_min(1e-9))) if j else 0.5
         sure = passed and j != 0 and float(m[j] - pl.caution * s[j]) > 0 and pb >= pl.min_confidence; sures.append(sure)
         us.append(float(p['ut'][j]) if sure else opt['default'][k])
@@ -96,9 +132,10 @@ def screen(path, opt, variants):
     d = torch.load(path, weights_only=False); name, seed = Path(path).stem.rsplit('_', 1); out = {'rater': name, 'seed': int(seed)}
     own_opt = {'default': opt['own_default'], 'optimum': opt['own_optimum']}; fits = {}
     for v in variants:
-        settings, rule = VARIANTS[v]; key = json.dumps(settings, sort_keys=True)
+        settings, rule, how = (VARIANTS[v] + (None,))[:3]; key = json.dumps(settings, sort_keys=True)
         if key not in fits: fits[key] = refit(d['state'], settings)
-        g, sures = gap(*fits[key], d['unseen'], opt, rule); go, _ = gap(*fits[key], d['own'], own_opt, rule, own=True)
+        gain = predictor(fits[key][0], how, int(seed))
+        g, sures = gap(*fits[key], d['unseen'], opt, rule, gain=gain); go, _ = gap(*fits[key], d['own'], own_opt, rule, own=True, gain=gain)
         out[v] = {'gap_closed': g, 'confident': sum(sures), 'sure': sures, 'own_gap_closed': go}
     out['recommended'], out['recommended_sure'] = L.share(dict(opt, best=d['recommended']), 'best'), d['recommended_sure']
     return out
@@ -147,7 +184,7 @@ def main(argv=None):
     same = sum(r['shipped']['sure'] == r['recommended_sure'] and (r['shipped']['gap_closed'] is None or abs(r['shipped']['gap_closed'] - r['recommended']) < 1e-3) for r in rows) if 'shipped' in a.variants else None  # sure on the same photos, and as good
     s = {v: summarise(rows, v) for v in a.variants}
     res = {'machine': f"{platform.machine()}, {os.cpu_count()} cores", 'date': time.strftime('%Y-%m-%d'), 'half': a.half, 'seeds': a.seeds, 'ratings': a.ratings,
-           'variants': {v: {'settings': VARIANTS[v][0], 'pick': VARIANTS[v][1]} for v in a.variants}, 'optima_s': round(ta - t0, 1), 'answers_s': round(t1 - ta, 1), 'screen_s': round(time.time() - t1, 1),
+           'variants': {v: {'settings': VARIANTS[v][0], 'pick': VARIANTS[v][1], 'gains': (VARIANTS[v] + (None,))[2]} for v in a.variants}, 'optima_s': round(ta - t0, 1), 'answers_s': round(t1 - ta, 1), 'screen_s': round(time.time() - t1, 1),
            'shipped_equals_recommend': same, 'runs': len(rows), 'summary': s, 'rows': rows}
     Path(a.json).write_text(json.dumps(res, indent=1) + '\n')
     print(table(s)); print(f"\nshipped equals recommend in {same} of {len(rows)} runs; answers {res['answers_s']} s, screen {res['screen_s']} s")
