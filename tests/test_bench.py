@@ -148,7 +148,13 @@ def test_learning_wait_bench_writes_each_run_as_it_finishes_and_resumes(tmp_path
     shared('photos'); import json, subprocess, sys
     path, out = Path(__file__).resolve().parent.parent / 'bench' / 'learning_wait.py', tmp_path / 'wait.json'
     run = lambda *a: subprocess.run([sys.executable, str(path), '--json', str(out), '--raters', 'random', '--answers', '10', '--every', '5', '--noise', '0', '--workers', '1', *a], capture_output=True, text=True)
-    r = run('--seeds', '1'); assert r.returncode == 0, r.stderr
+    import time
+    p, seen = subprocess.Popen([sys.executable, str(path), '--json', str(out), '--raters', 'random', '--answers', '10', '--every', '5', '--noise', '0', '--workers', '1', '--seeds', '2'], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True), []
+    while p.poll() is None:  # what the file holds while the bench runs: the first run alone, before the second ends
+        if out.exists(): x = json.loads(out.read_text()); seen.append((x['complete'], len(x['rows'])))
+        time.sleep(0.05)
+    assert p.returncode == 0 and (False, 1) in seen and json.loads(out.read_text())['complete'], (seen[-3:], p.stderr.read())
+    out.unlink(); r = run('--seeds', '1'); assert r.returncode == 0, r.stderr
     res = json.loads(out.read_text()); assert res['complete'] and [x['seed'] for x in res['rows']] == [0] and res['summary'], res
     res['rows'][0]['kept'] = True; res['complete'] = False; del res['summary']; out.write_text(json.dumps(res))  # as a run stopped after its first
     r = run('--seeds', '2', '--resume'); assert r.returncode == 0, r.stderr
