@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / '_proc' / '_docs'
 ART = ROOT / 'test-artefacts' / 'docs'
 ONLINE_ONLY = ('https://fonts.googleapis.com/', 'https://fonts.gstatic.com/')
-PAGES = ['index.html', '03_metrics.html', 'tutorials/01_quick_start.html']  # each shows plots
+PAGES = ['index.html', '03_metrics.html', 'tutorials/01_quick_start.html', 'learning_bench.html']  # each shows plots
 
 class Page(HTMLParser):
     "The links, sources and ids of one HTML page."

@@ -37,7 +37,7 @@ def test_keep_hides_local_paths_and_clips_long_text():
     html = {'output_type': 'display_data', 'metadata': {}, 'data': {'text/html': ['<b>/work/me/secret.txt</b>'], 'text/plain': ['x']}}
     assert 'text/html' not in nbrun.keep(html)['data']
 
-def test_stamp_ignores_outputs_but_not_sources(tmp_path, monkeypatch):
+def test_stamp_ignores_outputs_but_not_sources_or_bench_json(tmp_path, monkeypatch):
     nbs = tmp_path / 'nbs'; nbs.mkdir(); (tmp_path / 'enhance5k').mkdir(); (tmp_path / 'weights').mkdir(); (tmp_path / 'settings.ini').write_text('[DEFAULT]\n')
     cell = {'cell_type': 'code', 'id': 'a1', 'metadata': {}, 'execution_count': None, 'source': ['1+1'], 'outputs': []}
     nb = {'cells': [cell], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}
@@ -47,7 +47,11 @@ def test_stamp_ignores_outputs_but_not_sources(tmp_path, monkeypatch):
     cell['outputs'] = [{'output_type': 'stream', 'name': 'stdout', 'text': ['2']}]; (nbs / 'a.ipynb').write_text(json.dumps(nb))
     assert nbrun.stamp() == s0
     cell['source'] = ['1+2']; (nbs / 'a.ipynb').write_text(json.dumps(nb))
-    assert nbrun.stamp() != s0
+    s1 = nbrun.stamp(); assert s1 != s0
+    (tmp_path / 'bench').mkdir(); (tmp_path / 'bench' / 'learning.json').write_text('{}')  # a page reads the benchmarks' JSON
+    s2 = nbrun.stamp(); assert s2 != s1
+    (tmp_path / 'bench' / 'learning.json').write_text('{"rows": []}')
+    assert nbrun.stamp() != s2
 
 def test_readme_from_notebook(tmp_path):
     cells = [{'cell_type': 'markdown', 'metadata': {}, 'source': ['# Title']},

@@ -19,11 +19,12 @@ def _source_digest(p: Path) -> str:
     return json.dumps([(c['cell_type'], ''.join(c['source'])) for c in cells])
 
 def stamp() -> str:
-    "What the outputs depend on: notebook sources, the package, settings, this script and the weights' names and sizes."
+    "What the outputs depend on: notebook sources, the package, settings, this script, the weights' names and sizes and the benchmarks' JSON."
     h = hashlib.sha256()
     for p in sorted(NBS.rglob('*.ipynb')): h.update(str(p.relative_to(ROOT)).encode() + _source_digest(p).encode())
     for p in sorted((ROOT / 'enhance5k').rglob('*.py')) + [ROOT / 'settings.ini', Path(__file__).resolve()]: h.update(p.read_bytes())
     for p in sorted((ROOT / 'weights').glob('*')): h.update(f'{p.name}:{p.stat().st_size}'.encode())
+    for p in sorted((ROOT / 'bench').glob('*.json')): h.update(p.name.encode() + p.read_bytes())  # the benchmarks' record page reads them
     return h.hexdigest()
 
 def _clip(text: str) -> str:
