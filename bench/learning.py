@@ -1,6 +1,6 @@
 """The preference learner against the rater panel (`enhance5k.raters`): ratings or A/B choices on some shared photos, judged on others.
 
-    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--train 4] [--more 0] [--panel panel|blind] [--noise 0.8] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
+    python bench/learning.py [--seeds 10] [--ratings 40] [--choices 20] [--ask 6] [--train 4] [--more 0] [--panel panel|blind|blind2] [--noise 0.8] [--raters warmer lazy] [--half design|report] [--learner JSON] [--json bench/learning.json]
 
 Per rater and seed: the rater's mean utility on the held-out photos with the defaults, with the learner's per-photo
 `best(image)`, and with the rater's own per-photo optimum within the search space; the share of the gap closed
@@ -15,7 +15,8 @@ being enhanced: a learner on that photo alone `resume`s the run's taste, asks, a
 `--train 2` gives the learner only the first two of its four photos (as in the issue's first trial), judged on the same held-out photos.
 `--more 8` gives it eight photos of T91 besides (other scenes, the same number of answers spread over more photos), judged on the same held-out photos.
 `--panel blind` judges by the raters of bench/blind_raters.py instead, written by someone who had not seen the learner (its code or its features) nor
-enhance5k.raters: raters this project did not write, measuring images with code of their own.
+enhance5k.raters: raters this project did not write, measuring images with code of their own; `--panel blind2` by bench/blind_raters_2.py's, a second
+such panel written later by another who had seen neither (nor the first blind panel).
 `--noise 0.8` makes every rater rate with a noise sd of at least 0.8 rating points (a less certain person with the same taste; choices as noisy).
 Raters whose optimum is within 0.1 of the defaults' utility have no taste to learn: their gap is not defined, only drift.
 The same trained learners also recommend under other gates (`GATES`: more or less caution, a higher P(better)), so the
@@ -31,18 +32,19 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN, HELD = 4, 3  # photos the learner may see / held out
 LEARN = TRAIN  # how many of the TRAIN photos the learner is given (--train; set in each worker by `_learn`)
 MORE = 0  # photos of T91 given to the learner beside them (--more)
-BLIND = False  # judge by the blind panel (bench/blind_raters.py, --panel blind) instead of enhance5k.raters'
+BLIND_PANELS = {'blind': 'blind_raters.py', 'blind2': 'blind_raters_2.py'}  # --panel: the blind panels' files in bench/
+BLIND = ''  # the blind panel judged by (a file of BLIND_PANELS, --panel blind or blind2) instead of enhance5k.raters' panel ('')
 NOISE = 0.0  # least rating noise sd of every rater (--noise)
 
-def _learn(n:int, more:int=0, blind:bool=False, noise:float=0.0):
+def _learn(n:int, more:int=0, blind:str|bool='', noise:float=0.0):
     "Give the learner the first `n` of its photos and `more` of T91's, pick the panel and the raters' least noise (a worker's initializer, so that it holds under any start method)."
-    global LEARN, MORE, BLIND, NOISE; LEARN, MORE, BLIND, NOISE = n, more, blind, noise
+    global LEARN, MORE, BLIND, NOISE; LEARN, MORE, BLIND, NOISE = n, more, BLIND_PANELS['blind'] if blind is True else blind or '', noise
 
 @functools.cache
-def _blind()->dict:
-    "The blind panel's raters: {name: (likes, utility, habits)} of bench/blind_raters.py."
+def _blind(file:str)->dict:
+    "A blind panel's raters: {name: (likes, utility, habits)} of bench/`file` (bench/blind_raters.py or blind_raters_2.py)."
     import importlib.util
-    spec = importlib.util.spec_from_file_location('blind_raters', ROOT / 'bench' / 'blind_raters.py'); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); return m.BLIND
+    spec = importlib.util.spec_from_file_location(Path(file).stem, ROOT / 'bench' / file); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); return m.BLIND
 
 def no_blind_half(p:argparse.ArgumentParser, blind:bool, half:str|None):
     "Stop (argparse's error) when `--half` is asked of the blind panel: it has no design half, all of it judges."
@@ -62,14 +64,14 @@ def check_noise(p:argparse.ArgumentParser, noise:float):
 
 def panel_settings()->dict:
     "{name: settings} of the panel judged by: enhance5k.raters.PANEL's (with `design`, `rates`), or the blind panel's (none in the design half, all rate)."
-    if BLIND: return {n: {'design': False, 'blind': True} for n in _blind()}
+    if BLIND: return {n: {'design': False, 'blind': True} for n in _blind(BLIND)}
     from enhance5k.raters import PANEL
     return {n: kw for n, (_, kw) in PANEL.items()}
 
 def raters(views, seed:int=0, names=None)->list:
     "The raters of the panel judged by, bound to `views`, each rating with a noise sd of at least `NOISE`: enhance5k.raters' panel, or the blind one (each a `Rater` whose utility is the blind rater's own code)."
     from enhance5k.raters import panel
-    rs = panel(views, seed=seed, names=names) if not BLIND else [BlindRater(n, likes, fn, views, seed, **habits) for n, (likes, fn, habits) in _blind().items() if names is None or n in names]
+    rs = panel(views, seed=seed, names=names) if not BLIND else [BlindRater(n, likes, fn, views, seed, **habits) for n, (likes, fn, habits) in _blind(BLIND).items() if names is None or n in names]
     for r in rs: r.sd = max(r.sd, NOISE)
     return rs
 
@@ -241,20 +243,20 @@ def main(argv=None):
     p.add_argument('--ask', type=int, default=6, help='answers about each held-out photo itself, after the run (0: none)')
     p.add_argument('--train', type=int, default=TRAIN, choices=range(1, TRAIN + 1), help=f'how many of the {TRAIN} learner photos the learner is given (the held-out photos stay the same)')
     p.add_argument('--more', type=int, default=0, help='photos of T91 given to the learner beside its own (other scenes to rate variants of; the held-out photos stay the same)')
-    p.add_argument('--panel', choices=['panel', 'blind'], default='panel', help="the raters: enhance5k.raters' panel, or bench/blind_raters.py's, written without seeing the learner")
+    p.add_argument('--panel', choices=['panel', *BLIND_PANELS], default='panel', help="the raters: enhance5k.raters' panel, or bench/blind_raters.py's (blind) or bench/blind_raters_2.py's (blind2), written without seeing the learner")
     p.add_argument('--noise', type=float, default=0.0, help="every rater's least rating noise sd (rating points): the same tastes, rated less surely")
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--learner', default='{}', help='PreferenceLearner settings as JSON'); p.add_argument('--json', default=str(ROOT / 'bench' / 'learning.json'))
     a = p.parse_args(argv)
     if a.more < 0: p.error(f"--more must be 0 or more photos, got {a.more}")
     check_noise(p, a.noise)
-    no_blind_half(p, a.panel == 'blind', a.half)
-    _learn(a.train, a.more, a.panel == 'blind', a.noise); PANEL = panel_settings()
+    blind = BLIND_PANELS.get(a.panel, ''); no_blind_half(p, bool(blind), a.half)
+    _learn(a.train, a.more, blind, a.noise); PANEL = panel_settings()
     names = chosen(PANEL, a.raters, a.half)
     half = {n: 'blind' if PANEL[n].get('blind') else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; kw = json.loads(a.learner)
-    if not names: sys.exit(f"no raters of {'bench/blind_raters.py' if a.panel == 'blind' else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
+    if not names: sys.exit(f"no raters of {'bench/' + blind if blind else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
     t0 = time.time()
-    with ProcessPoolExecutor(a.workers, initializer=_learn, initargs=(a.train, a.more, a.panel == 'blind', a.noise)) as ex:
+    with ProcessPoolExecutor(a.workers, initializer=_learn, initargs=(a.train, a.more, blind, a.noise)) as ex:
         opt = dict(ex.map(optima, names, [kw] * len(names)))
         seeds = range(a.first_seed, a.first_seed + a.seeds)
         jobs = [(n, s, a.ratings, 0, kw, opt[n], a.ask) for n in names if a.ratings and PANEL[n].get('rates', True) for s in seeds]

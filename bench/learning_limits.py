@@ -1,6 +1,6 @@
 """Where the preference learner's shortfall on unseen photos lies: in its gate (when it changes a photo) or in its pick (which change).
 
-    python bench/learning_limits.py [--seeds 10] [--ratings 40] [--choices 20] [--panel panel|blind] [--raters warmer lazy] [--half design|report] [--json bench/learning_limits.json]
+    python bench/learning_limits.py [--seeds 10] [--ratings 40] [--choices 20] [--panel panel|blind|blind2] [--raters warmer lazy] [--half design|report] [--json bench/learning_limits.json]
 
 The same runs as `bench/learning.py` (every panel rater, its seeds, the learner on the 4 learner photos, judged on the 3 it never saw),
 and per run three shares of the utility gap closed on the unseen photos ((utility - defaults) / (rater's optimum - defaults), mean over them):
@@ -59,14 +59,14 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--seeds', type=int, default=10); p.add_argument('--ratings', type=int, default=40, help='ratings in the rating runs (0: none)')
     p.add_argument('--choices', type=int, default=20, help='A/B choices in the separate choice runs (0: none)')
-    p.add_argument('--panel', choices=['panel', 'blind'], default='panel', help="the raters: enhance5k.raters' panel, or bench/blind_raters.py's (see bench/learning.py)")
+    p.add_argument('--panel', choices=['panel', *L.BLIND_PANELS], default='panel', help="the raters: enhance5k.raters' panel, or a blind panel's (see bench/learning.py)")
     p.add_argument('--raters', nargs='+'); p.add_argument('--half', choices=['design', 'report']); p.add_argument('--workers', type=int, default=os.cpu_count())
     p.add_argument('--json', default=str(L.ROOT / 'bench' / 'learning_limits.json'))
     a = p.parse_args(argv)
-    blind = a.panel == 'blind'; L._learn(L.TRAIN, 0, blind); PANEL = L.panel_settings()
+    blind = L.BLIND_PANELS.get(a.panel, ''); L._learn(L.TRAIN, 0, blind); PANEL = L.panel_settings()
     names = L.chosen(PANEL, a.raters, a.half)
-    L.no_blind_half(p, blind, a.half)
-    if not names: sys.exit(f"no raters of {'bench/blind_raters.py' if blind else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
+    L.no_blind_half(p, bool(blind), a.half)
+    if not names: sys.exit(f"no raters of {'bench/' + blind if blind else 'enhance5k.raters.PANEL'} match --raters {' '.join(a.raters or [])} --half {a.half}")
     half = {n: 'blind' if blind else 'design' if PANEL[n].get('design', True) else 'report' for n in names}; t0 = time.time()
     with ProcessPoolExecutor(a.workers, initializer=L._learn, initargs=(L.TRAIN, 0, blind)) as ex:
         opt = dict(ex.map(L.optima, names))

@@ -58,7 +58,7 @@ def test_learning_bench_with_fewer_learner_photos(tmp_path):
     r = run('--train', '5'); assert r.returncode != 0 and 'invalid choice' in r.stderr  # more photos than the learner may have is refused
 
 def test_learning_bench_on_more_photos_and_the_blind_panel(tmp_path):
-    "bench/learning.py --more 2 --panel blind: the learner gets two T91 photos besides its four, is judged on the same held-out photos, and by a rater of the blind panel (its own utility, not enhance5k.raters')."
+    "bench/learning.py --more 2 --panel blind: the learner gets two T91 photos besides its four, is judged on the same held-out photos, and by a rater of the blind panel (its own utility, not enhance5k.raters'); --panel blind2 by the second blind panel's."
     shared('photos'); shared('T91'); import json, subprocess, sys
     out, run = tmp_path / 'learning.json', lambda *a: subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / 'bench' / 'learning.py'), '--seeds', '1',
                                                                       '--ratings', '6', '--choices', '0', '--ask', '0', '--workers', '1', '--json', str(out), *a], capture_output=True, text=True)
@@ -72,6 +72,9 @@ def test_learning_bench_on_more_photos_and_the_blind_panel(tmp_path):
     r = run('--raters', 'punchy'); assert r.returncode == 0, r.stderr; ours = json.loads(out.read_text())
     assert blind['held_out_photos'] == ours['held_out_photos'] == held and blind['optima']['punchy']['default'] != ours['optima']['punchy']['default']  # same name, another rater
     r = run('--panel', 'blind', '--half', 'report'); assert r.returncode != 0 and 'the blind panel is kept out of every tuning loop' in r.stderr
+    r = run('--raters', 'series_matcher', '--panel', 'blind2'); assert r.returncode == 0, r.stderr; res = json.loads(out.read_text())  # the second blind panel's own rater
+    assert res['panel'] == 'blind2' and res['half'] == {'series_matcher': 'blind'} and res['held_out_photos'] == held and len(res['rows']) == 1, res['half']
+    r = run('--raters', 'golden_hour', '--panel', 'blind2'); assert r.returncode != 0 and 'no raters of bench/blind_raters_2.py match --raters golden_hour' in r.stderr, r.stderr  # the first's is not in it
     r = run('--raters', 'punchy', '--more', '-1'); assert r.returncode != 0 and '--more must be 0 or more' in r.stderr
     r = run('--raters', 'punchy', '--more', '500'); assert r.returncode != 0 and '--more 500: T91 at' in r.stderr
 
@@ -89,10 +92,11 @@ def test_learning_bench_noise_makes_every_rater_noisier(tmp_path):
         r = run('--noise', noise); assert r.returncode == 0, r.stderr; res = json.loads(out.read_text()); assert res['noise'] == float(noise) and [x['rater_sd'] for x in res['rows']] == [sd], res['rows']
     for bad in ('-1', 'nan'): r = run('--noise', bad); assert r.returncode != 0 and '--noise must be a rating noise sd from 0 to 3' in r.stderr, r.stderr
 
-def test_blind_panel_utilities_are_bounded():
-    "bench/blind_raters.py: ten raters, each a line on what it likes, habits the benchmark's raters take, a utility in [0, 1] on black, white, grey and noise."
+@pytest.mark.parametrize('file', ['blind_raters.py', 'blind_raters_2.py'])
+def test_blind_panel_utilities_are_bounded(file):
+    "bench/blind_raters.py and blind_raters_2.py: ten raters, each a line on what it likes, habits the benchmark's raters take, a utility in [0, 1] on black, white, grey and noise."
     import numpy as np
-    m = runpy.run_path(str(Path(__file__).resolve().parent.parent / 'bench' / 'blind_raters.py'))['BLIND']
+    m = runpy.run_path(str(Path(__file__).resolve().parent.parent / 'bench' / file))['BLIND']
     rng = np.random.default_rng(0); imgs = [np.zeros((32, 48, 3)), np.ones((32, 48, 3)), np.full((32, 48, 3), 0.5), rng.random((32, 48, 3))]
     assert len(m) == 10
     for name, (likes, fn, habits) in m.items():
