@@ -36,10 +36,16 @@ VARIANTS = {'shipped': (None, ('cautious', 0.5)), 'shipped, searched again': ({}
             'features: no parameters': ({'features': ['look:brightness', 'change:', 'clipped']}, ('cautious', 0.5)),
             'features: and colourfulness': ({'features': ['param:', 'look:brightness', 'look:colourfulness', 'change:', 'clipped']}, ('cautious', 0.5)),
             'hyperparameters averaged (16 draws)': (None, ('cautious', 0.5), ('draws', 16)),
-            'a new photo as each learner photo in turn': (None, ('cautious', 0.5), ('as photos', None))}
+            'a new photo as each learner photo in turn': (None, ('cautious', 0.5), ('as photos', None)),
+            'readings mixed by their evidence': (None, ('cautious', 0.5), ('readings', 'evidence')),
+            'readings must agree': (None, ('cautious', 0.5), ('readings', 'worst'))}
 # a third entry, where there is one, is how the gains are predicted (None: the taste's `gain`): ('draws', K) the mixture of the taste under its own
 # hyperparameters and K-1 draws from a Laplace approximation of their posterior; ('as photos', None) on a new photo the mixture of the gains it would
-# have as each of the learner's photos in turn (their own deviations and all)
+# have as each of the learner's photos in turn (their own deviations and all); ('readings', how) the taste as it is and refitted on READINGS' columns alone
+# (what it was rated for read as changes from the photo, or as the looks it ends with), on a new photo 'evidence': their mixture weighted by each one's
+# left-out evidence (exp(loo)), 'worst': per candidate the reading whose cautious gain is lowest, so the pick and the gate must hold under every reading
+
+READINGS = {'changes': ['param:', 'change:', 'clipped'], 'looks': ['param:', 'look:', 'clipped']}  # other columns the same answers can be read on
 
 FRESH_STEPS = 300  # hyperparameter steps of a taste whose hyperparameters start afresh (a learner's own took 30 at each of its answers)
 
@@ -109,10 +115,26 @@ def mixture(gains:list)->tuple:
     M, V = torch.stack([a for a, _ in gains]), torch.stack([s for _, s in gains]) ** 2; mean = M.mean(0)
     return mean, ((V + M ** 2).mean(0) - mean ** 2).clamp_min(0).sqrt()
 
+def readings(pl, how:str):
+    "gain(F, photo) of the taste read on each of READINGS' columns besides its own: on a new photo their mixture by left-out evidence ('evidence'), or per candidate the reading with the lowest cautious gain ('worst'); on a learner photo the taste's own."
+    import math, torch
+    ms = [pl.model] + [refit(pl.state(), {'features': f})[0].model for f in READINGS.values()]
+    ev = [m.loo() for m in ms]; w = [math.exp(e - max(ev)) for e in ev]; w = [x / sum(w) for x in w]
+    def gain(F, k):
+        if k is not None: return pl.model.gain(F, F[0], k)
+        g = [m.gain(F, F[0], None) for m in ms]
+        if how == 'evidence':
+            M, V, W = torch.stack([a for a, _ in g]), torch.stack([s for _, s in g]) ** 2, torch.tensor(w, dtype=g[0][0].dtype)[:, None]
+            mean = (W * M).sum(0); return mean, ((W * (V + M ** 2)).sum(0) - mean ** 2).clamp_min(0).sqrt()
+        j = torch.stack([a - pl.caution * s for a, s in g]).argmin(0); r = torch.arange(len(j))
+        return torch.stack([a for a, _ in g])[j, r], torch.stack([s for _, s in g])[j, r]
+    return gain
+
 def predictor(pl, how, seed:int):
     "gain(F, photo) -> (mean, sd) of every candidate's gain over the defaults (F[0]) on a photo (`photo`: which learner photo, None: a new one) under `how` (VARIANTS' third entry)."
     if how is None: return lambda F, k: pl.model.gain(F, F[0], k)
     if how[0] == 'as photos': return lambda F, k: pl.model.gain(F, F[0], k) if k is not None else mixture([pl.model.gain(F, F[0], j) for j in range(L.TRAIN)])
+    if how[0] == 'readings': return readings(pl, how[1])
     ms = draws(pl, how[1], seed); return lambda F, k: mixture([mk.gain(F, F[0], k) for mk in ms])
 
 def gap(pl, ev, passed, photos, opt, rule, own=False, gain=None):

@@ -175,13 +175,14 @@ def test_learning_screen_refits_kept_learners_as_recommend_does(tmp_path):
     shared('photos'); import json, subprocess, sys
     path, out, cache = Path(__file__).resolve().parent.parent / 'bench' / 'learning_screen.py', tmp_path / 'screen.json', tmp_path / 'kept'
     run = lambda *a: subprocess.run([sys.executable, str(path), '--json', str(out), '--cache', str(cache), '--workers', '1', *a], capture_output=True, text=True)
-    r = run('--raters', 'highlight-keeper', 'no-signal', '--seeds', '1', '--variants', 'shipped', 'pick: caution 0', 'photo_sd 0.6', 'a new photo as each learner photo in turn', 'hyperparameters averaged (16 draws)'); assert r.returncode == 0, r.stderr
+    r = run('--raters', 'highlight-keeper', 'no-signal', '--seeds', '1', '--variants', 'shipped', 'pick: caution 0', 'photo_sd 0.6', 'a new photo as each learner photo in turn', 'hyperparameters averaged (16 draws)', 'readings must agree', 'readings mixed by their evidence'); assert r.returncode == 0, r.stderr
     res = json.loads(out.read_text()); assert res['runs'] == 2 and res['shipped_equals_recommend'] == 2 and sorted(p.name for p in (cache / 'ratings_40').iterdir()) == ['highlight-keeper_0.pt', 'learn.sha256', 'no-signal_0.pt', 'optima.json'], res
     hk = next(x for x in res['rows'] if x['rater'] == 'highlight-keeper'); ns = next(x for x in res['rows'] if x['rater'] == 'no-signal')
     assert hk['shipped']['gap_closed'] > 0.5 and ns['shipped']['gap_closed'] is None and ns['shipped']['confident'] == 0 and hk['shipped']['sure'] == hk['recommended_sure'], res['rows']  # a taste it learns; none where there is none
-    assert set(res['summary']) == {'shipped', 'pick: caution 0', 'photo_sd 0.6', 'a new photo as each learner photo in turn', 'hyperparameters averaged (16 draws)'} and res['summary']['shipped']['runs'] == 1 and '| shipped |' in r.stdout, r.stdout
+    assert set(res['summary']) == {'shipped', 'pick: caution 0', 'photo_sd 0.6', 'a new photo as each learner photo in turn', 'hyperparameters averaged (16 draws)', 'readings must agree', 'readings mixed by their evidence'} and res['summary']['shipped']['runs'] == 1 and '| shipped |' in r.stdout, r.stdout
     turn, avg = hk['a new photo as each learner photo in turn'], hk['hyperparameters averaged (16 draws)']
     assert turn['own_gap_closed'] == hk['shipped']['own_gap_closed'] and avg['gap_closed'] is not None, hk  # on its own photos a photo is itself: only new photos are predicted otherwise
+    assert all(hk[v]['own_gap_closed'] == hk['shipped']['own_gap_closed'] and hk[v]['gap_closed'] is not None for v in ('readings must agree', 'readings mixed by their evidence')), hk  # other readings weigh new photos only
     import torch; S = runpy.run_path(str(path)); t = lambda *v: torch.tensor(v, dtype=torch.float64)
     m, s = S['mixture']([(t(0., 1.), t(0., 1.)), (t(2., 1.), t(0., 1.))]); assert torch.allclose(m, t(1., 1.)) and torch.allclose(s, t(1., 1.)), (m, s)  # the spread of the means adds to the sds'
     r = run('--raters', 'highlight-keeper', '--seeds', '1', '--variants', 'shipped'); assert r.returncode == 0 and json.loads(out.read_text())['answers_s'] < 5 and json.loads(out.read_text())['optima_s'] < 5, r.stderr  # kept: not answered nor measured again
