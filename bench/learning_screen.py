@@ -109,25 +109,27 @@ def draws(pl, K:int, seed:int, floor:float=0.5)->list:
         mk.log_ls, mk.log_sf, mk.log_sn, mk.log_sj, mk.log_sp, mk.log_sq = (t.clone() for t in h); pl.model = mk; pl._refit(steps=0); out.append(mk)
     pl.model = m; return out
 
-def mixture(gains:list)->tuple:
-    "Mean and sd of an equal mixture of (mean, sd) predictions."
+def mixture(gains:list, w:list|None=None)->tuple:
+    "Mean and sd of a mixture of (mean, sd) predictions, with weights `w` (None: equal)."
     import torch
-    M, V = torch.stack([a for a, _ in gains]), torch.stack([s for _, s in gains]) ** 2; mean = M.mean(0)
-    return mean, ((V + M ** 2).mean(0) - mean ** 2).clamp_min(0).sqrt()
+    M, V = torch.stack([a for a, _ in gains]), torch.stack([s for _, s in gains]) ** 2
+    W = torch.full((len(gains), 1), 1 / len(gains), dtype=M.dtype) if w is None else torch.tensor(w, dtype=M.dtype)[:, None]; mean = (W * M).sum(0)
+    return mean, ((W * (V + M ** 2)).sum(0) - mean ** 2).clamp_min(0).sqrt()
+
+def lowest(gains:list, caution:float)->tuple:
+    "Per candidate, the (mean, sd) of the prediction whose cautious gain (mean - caution * sd) is lowest."
+    import torch
+    M, S = torch.stack([a for a, _ in gains]), torch.stack([s for _, s in gains]); j = (M - caution * S).argmin(0); r = torch.arange(M.shape[1])
+    return M[j, r], S[j, r]
 
 def readings(pl, how:str):
     "gain(F, photo) of the taste read on each of READINGS' columns besides its own: on a new photo their mixture by left-out evidence ('evidence'), or per candidate the reading with the lowest cautious gain ('worst'); on a learner photo the taste's own."
-    import math, torch
+    import math
     ms = [pl.model] + [refit(pl.state(), {'features': f})[0].model for f in READINGS.values()]
     ev = [m.loo() for m in ms]; w = [math.exp(e - max(ev)) for e in ev]; w = [x / sum(w) for x in w]
     def gain(F, k):
         if k is not None: return pl.model.gain(F, F[0], k)
-        g = [m.gain(F, F[0], None) for m in ms]
-        if how == 'evidence':
-            M, V, W = torch.stack([a for a, _ in g]), torch.stack([s for _, s in g]) ** 2, torch.tensor(w, dtype=g[0][0].dtype)[:, None]
-            mean = (W * M).sum(0); return mean, ((W * (V + M ** 2)).sum(0) - mean ** 2).clamp_min(0).sqrt()
-        j = torch.stack([a - pl.caution * s for a, s in g]).argmin(0); r = torch.arange(len(j))
-        return torch.stack([a for a, _ in g])[j, r], torch.stack([s for _, s in g])[j, r]
+        g = [m.gain(F, F[0], None) for m in ms]; return mixture(g, w) if how == 'evidence' else lowest(g, pl.caution)
     return gain
 
 def predictor(pl, how, seed:int):

@@ -185,6 +185,8 @@ def test_learning_screen_refits_kept_learners_as_recommend_does(tmp_path):
     assert all(hk[v]['own_gap_closed'] == hk['shipped']['own_gap_closed'] and hk[v]['gap_closed'] is not None for v in ('readings must agree', 'readings mixed by their evidence')), hk  # other readings weigh new photos only
     import torch; S = runpy.run_path(str(path)); t = lambda *v: torch.tensor(v, dtype=torch.float64)
     m, s = S['mixture']([(t(0., 1.), t(0., 1.)), (t(2., 1.), t(0., 1.))]); assert torch.allclose(m, t(1., 1.)) and torch.allclose(s, t(1., 1.)), (m, s)  # the spread of the means adds to the sds'
+    m, s = S['mixture']([(t(0., 1.), t(0., 1.)), (t(2., 1.), t(0., 1.))], [0.75, 0.25]); assert torch.allclose(m, t(0.5, 1.)) and torch.allclose(s, t(0.75 ** 0.5, 1.)), (m, s)  # weighted: the heavier reading leads
+    m, s = S['lowest']([(t(1., 0.), t(0.2, 2.)), (t(0., 3.), t(2., 1.))], 0.5); assert torch.allclose(m, t(0., 0.)) and torch.allclose(s, t(2., 2.)), (m, s)  # per candidate the reading least sure of a gain
     r = run('--raters', 'highlight-keeper', '--seeds', '1', '--variants', 'shipped'); assert r.returncode == 0 and json.loads(out.read_text())['answers_s'] < 5 and json.loads(out.read_text())['optima_s'] < 5, r.stderr  # kept: not answered nor measured again
     r = run('--raters', 'chooser'); assert r.returncode != 0 and 'no raters of the design half who rate' in r.stderr, r.stderr
     r = run('--raters', 'no-signal', '--seeds', '1', '--variants', 'shipped'); assert r.returncode == 0 and '| shipped | – | – |' in r.stdout, r.stderr  # no run with a taste: a summary of none, not a crash
